@@ -1,0 +1,78 @@
+/**
+ * The `strata` command tree and how a run ends: every failure becomes one
+ * sentence on stderr (JSON with `--json`) and an exit code from `ExitCode`.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Console, Effect } from "effect"
+import { CliError, Command } from "effect/cli"
+import { cat } from "./commands/cat.ts"
+import { config } from "./commands/config.ts"
+import { cp } from "./commands/cp.ts"
+import { glob } from "./commands/glob.ts"
+import { info } from "./commands/info.ts"
+import { ls } from "./commands/ls.ts"
+import { rm } from "./commands/rm.ts"
+import { ExitCode, exitCodeOf } from "./exitCodes.ts"
+import { root } from "./root.ts"
+
+/**
+ * @since 0.1.0
+ * @category commands
+ */
+export const strata = root.pipe(Command.withSubcommands([ls, cat, cp, rm, info, glob, config]))
+
+/**
+ * @since 0.1.0
+ */
+export const VERSION = "0.1.0"
+
+interface Failure {
+  readonly code: number
+  readonly kind: string
+  readonly message: string
+}
+
+const describe = (error: unknown): Failure => {
+  if (typeof error === "object" && error !== null && "_tag" in error) {
+    const tagged = error as { readonly _tag: string; readonly message?: string; readonly reason?: string }
+    if (tagged._tag === "StorageError" && tagged.reason !== undefined) {
+      return { code: exitCodeOf(tagged.reason as never), kind: tagged.reason, message: tagged.message ?? "" }
+    }
+    if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
+    if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message: tagged.message ?? "" }
+  }
+  return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }
+}
+
+const sentence = (message: string): string => {
+  const trimmed = message.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
+
+/**
+ * Runs the CLI on `args` and succeeds with the exit code.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runCli = (args: ReadonlyArray<string>) =>
+  Command.runWith(strata, { version: VERSION })(args).pipe(
+    Effect.as(ExitCode.ok as number),
+    Effect.catchCause((cause) =>
+      Effect.gen(function*() {
+        if (Cause.hasInterruptsOnly(cause)) return 130
+        const error = Cause.squash(cause)
+        // Usage errors were already shown with the command's help.
+        if (CliError.isCliError(error)) return error._tag === "ShowHelp" && error.errors.length === 0 ? 0 : ExitCode.usage
+        const failure = describe(error)
+        const json = args.includes("--json")
+        yield* Console.error(
+          json
+            ? JSON.stringify({ error: { kind: failure.kind, message: sentence(failure.message), exitCode: failure.code } })
+            : `strata: ${sentence(failure.message)}`
+        )
+        return failure.code
+      })
+    )
+  )
