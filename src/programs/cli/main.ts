@@ -12,7 +12,8 @@ if (import.meta.main) {
     Effect.provide(NodeServices.layer),
     NodeRuntime.runMain({
       disableErrorReporting: true,
-      teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? exit.value : Exit.hasInterrupts(exit) ? 130 : 1)
+      teardown: (exit, onExit) =>
+        onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : Exit.hasInterrupts(exit) ? 130 : 1)
     })
   )
 }

@@ -1,0 +1,335 @@
+/**
+ * Low-level pieces of the POSIX storage provider: promise wrappers over the
+ * callback `node:fs` API on raw file descriptors (a `FileHandle` costs an
+ * object, a GC-tracked resource and more machinery per operation, which shows
+ * in the benchmark), errno codes mapped to `StorageError`s, etags from
+ * `stat`, byte ranges, read preconditions and the names of temporary files.
+ *
+ * Internal to `posix.ts`; exported for its sibling modules and tests.
+ *
+ * @since 0.1.0
+ */
+import * as fs from "node:fs"
+import { storageError, StorageError } from "../../services/StorageProvider.ts"
+import type { ByteRange, ObjectMetadata, ReadOptions, StorageErrorReason } from "../../services/StorageProvider.ts"
+
+/**
+ * Flags of a read-only open. `O_NONBLOCK` keeps an open of a FIFO from
+ * waiting for a writer (it changes nothing for regular files).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
+
+/**
+ * Flags of the open that creates a temporary file (never an existing one).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL
+
+/**
+ * @since 0.1.0
+ * @category fs
+ */
+export const openFd = (path: string, flags: number): Promise<number> =>
+  new Promise((resolve, reject) => fs.open(path, flags, 0o666, (error, fd) => (error ? reject(error) : resolve(fd))))
+
+/**
+ * @since 0.1.0
+ * @category fs
+ */
+export const readFd = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> =>
+  new Promise((resolve, reject) =>
+    fs.read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)))
+  )
+
+const writeFd = (fd: number, buffer: Uint8Array, offset: number, length: number): Promise<number> =>
+  new Promise((resolve, reject) =>
+    fs.write(fd, buffer, offset, length, null, (error, written) => (error ? reject(error) : resolve(written)))
+  )
+
+/**
+ * Writes every byte of `bytes` at the file's current position.
+ *
+ * @since 0.1.0
+ * @category fs
+ */
+export const writeAll = async (fd: number, bytes: Uint8Array): Promise<void> => {
+  let at = 0
+  while (at < bytes.byteLength) at += await writeFd(fd, bytes, at, bytes.byteLength - at)
+}
+
+/**
+ * Fills `buffer` from `position`; returns how many bytes were read (fewer
+ * only when the file ended early).
+ *
+ * @since 0.1.0
+ * @category fs
+ */
+export const readFully = async (fd: number, buffer: Uint8Array, position: number): Promise<number> => {
+  let at = 0
+  while (at < buffer.byteLength) {
+    const n = await readFd(fd, buffer, at, buffer.byteLength - at, position + at)
+    if (n === 0) break
+    at += n
+  }
+  return at
+}
+
+/**
+ * @since 0.1.0
+ * @category fs
+ */
+export const closeFd = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.close(fd, (error) => (error ? reject(error) : resolve())))
+
+/**
+ * @since 0.1.0
+ * @category fs
+ */
+export const fdatasyncFd = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())))
+
+/**
+ * Closes a descriptor that was only read from, synchronously: closing a
+ * read-only descriptor of a local file never waits for the disk, and saves a
+ * thread-pool round trip per read. Errors are irrelevant at that point.
+ *
+ * @since 0.1.0
+ * @category fs
+ */
+export const closeQuietly = (fd: number): void => {
+  try {
+    fs.closeSync(fd)
+  } catch {
+    // Nothing was written through it; there is nothing to lose.
+  }
+}
+
+/**
+ * The errno code of a Node error, if it has one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const codeOf = (cause: unknown): string | undefined =>
+  typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
+    ? cause.code
+    : undefined
+
+const verbs: Readonly<Record<string, string>> = {
+  head: "read the metadata of",
+  read: "read",
+  getBytes: "read",
+  put: "write",
+  delete: "delete",
+  copy: "copy",
+  list: "list"
+}
+
+const described = (code: string | undefined): readonly [StorageErrorReason, string] => {
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return ["PermissionDenied", "permission denied"]
+    case "EROFS":
+      return ["PermissionDenied", "the file system is read-only"]
+    case "EEXIST":
+      return ["AlreadyExists", "it already exists"]
+    case "ENAMETOOLONG":
+      return ["InvalidPath", "the name is too long for the file system"]
+    case "ELOOP":
+      return ["InvalidPath", "too many levels of symbolic links"]
+    case "ENOSPC":
+      return ["Unavailable", "no space left on the device"]
+    case "EDQUOT":
+      return ["Unavailable", "the disk quota is exhausted"]
+    case "EMFILE":
+    case "ENFILE":
+      return ["Unavailable", "too many open files"]
+    case "EIO":
+      return ["Unavailable", "an I/O error occurred"]
+    case "EAGAIN":
+    case "EBUSY":
+      return ["Unavailable", "the file system is busy"]
+    default:
+      return ["Unavailable", "the file system failed"]
+  }
+}
+
+/**
+ * A file system failure as a `StorageError` naming the key (and the local
+ * path): ENOENT/ENOTDIR → `NotFound`, EISDIR → `NotFound` (a directory is not
+ * an object), EACCES/EPERM/EROFS → `PermissionDenied`, EEXIST →
+ * `AlreadyExists`, ENAMETOOLONG/ELOOP → `InvalidPath`, everything else
+ * (ENOSPC, EIO, EMFILE, EAGAIN, EBUSY ...) → `Unavailable`. A `StorageError`
+ * is returned as it is.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const fsError = (cause: unknown, operation: string, key: string, path: string): StorageError => {
+  if (cause instanceof StorageError) return cause
+  const code = codeOf(cause)
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    return storageError("NotFound", `No object at '${key}'.`, { operation, key, cause })
+  }
+  if (code === "EISDIR") return notAnObject(key, operation)
+  const [reason, what] = described(code)
+  const detail = code === undefined ? (cause instanceof Error ? `: ${cause.message}` : "") : ` (${code}, ${path})`
+  const culprit = key === "" ? "the base path" : `'${key}'`
+  return storageError(reason, `Cannot ${verbs[operation] ?? operation} ${culprit}: ${what}${detail}.`, {
+    operation,
+    key,
+    cause
+  })
+}
+
+/**
+ * `NotFound` for a key that names a directory (or a device, FIFO ...).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const notAnObject = (key: string, operation: string): StorageError =>
+  storageError("NotFound", `No object at '${key}': it is a directory, not a file.`, { operation, key })
+
+/**
+ * `InvalidPath` for a key whose path leaves the base path through a
+ * symbolic link (the target is not named: it lies outside what this provider
+ * may show).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const escapes = (key: string, base: string, operation: string): StorageError =>
+  storageError(
+    "InvalidPath",
+    `The key '${key}' leads outside the base path ${base} through a symbolic link.`,
+    { operation, key }
+  )
+
+/**
+ * The etag of a file: inode, size and modification time in nanoseconds. An
+ * overwrite always changes it: the new content is written to a new file
+ * (created while the old one still exists, so its inode number differs)
+ * and renamed over the old one; rename keeps the inode and mtime, so the
+ * etag `put` computes before the rename is the one `head` sees after it.
+ *
+ * @since 0.1.0
+ * @category metadata
+ */
+export const etagOf = (stats: fs.BigIntStats): string =>
+  `${stats.ino.toString(16)}-${stats.size.toString(16)}-${stats.mtimeNs.toString(16)}`
+
+/**
+ * @since 0.1.0
+ * @category metadata
+ */
+export const metadataOf = (key: string, stats: fs.BigIntStats): ObjectMetadata => ({
+  key,
+  contentLength: Number(stats.size),
+  lastModified: new Date(Number(stats.mtimeMs)),
+  type: "file",
+  etag: etagOf(stats)
+})
+
+/**
+ * @since 0.1.0
+ * @category metadata
+ */
+export const directoryMetadataOf = (key: string, stats: fs.BigIntStats | undefined): ObjectMetadata => ({
+  key,
+  contentLength: 0,
+  lastModified: new Date(stats === undefined ? 0 : Number(stats.mtimeMs)),
+  type: "directory"
+})
+
+/**
+ * Throws the read precondition that fails for a file of `etag`, if any.
+ *
+ * @since 0.1.0
+ * @category preconditions
+ */
+export const checkRead = (key: string, etag: string, options: ReadOptions | undefined, operation: string): void => {
+  if (options === undefined) return
+  if (options.ifMatch !== undefined && options.ifMatch !== etag) throw mismatch(key, etag, options.ifMatch, operation)
+  if (options.ifNoneMatch !== undefined && (options.ifNoneMatch === "*" || options.ifNoneMatch === etag)) {
+    throw storageError("NotModified", `The object '${key}' still has etag '${etag}'.`, { operation, key })
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category preconditions
+ */
+export const mismatch = (key: string, etag: string, expected: string, operation: string): StorageError =>
+  storageError("PreconditionFailed", `The object '${key}' has etag '${etag}', not the expected '${expected}'.`, {
+    operation,
+    key
+  })
+
+/**
+ * The byte bounds `[start, end)` of a range over `size` bytes; throws
+ * `InvalidRange` for a range that is not a pair of non-negative integers or
+ * starts past the end (a range starting at the end is empty).
+ *
+ * @since 0.1.0
+ * @category ranges
+ */
+export const byteBounds = (
+  key: string,
+  size: number,
+  range: ByteRange | undefined,
+  operation: string
+): readonly [number, number] => {
+  if (range === undefined) return [0, size]
+  const { length, offset } = range
+  if (
+    !Number.isSafeInteger(offset) || offset < 0 ||
+    (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
+  ) {
+    throw storageError(
+      "InvalidRange",
+      `The range offset=${offset} length=${length ?? "(to end)"} of '${key}' is not a pair of non-negative integers.`,
+      { operation, key }
+    )
+  }
+  if (offset > size) {
+    throw storageError("InvalidRange", `The range offset ${offset} lies past the end of '${key}' (${size} bytes).`, {
+      operation,
+      key
+    })
+  }
+  return [offset, length === undefined ? size : Math.min(size, offset + length)]
+}
+
+const TEMP_MARK = ".strata-tmp-"
+const TEMP_PATTERN = /^\..*\.strata-tmp-[0-9a-z]+$/s
+// Unique within the process by the counter, across processes by pid and the random part.
+const tempStem = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 8)}`
+let tempCounter = 0
+
+/**
+ * A fresh name for the temporary file of an object named `name`:
+ * `.<name>.strata-tmp-<unique>` (the name is cut short so the result stays
+ * well within NAME_MAX).
+ *
+ * @since 0.1.0
+ * @category temporary files
+ */
+export const tempName = (name: string): string =>
+  `.${name.length > 40 ? name.slice(0, 40) : name}${TEMP_MARK}${tempStem}${(tempCounter++).toString(36)}`
+
+/**
+ * Whether a file name is one of ours in flight (hidden from listings; keys
+ * with such a last segment cannot be written).
+ *
+ * @since 0.1.0
+ * @category temporary files
+ */
+export const isTempName = (name: string): boolean =>
+  name.charCodeAt(0) === 46 /* "." */ && name.includes(TEMP_MARK) && TEMP_PATTERN.test(name)
