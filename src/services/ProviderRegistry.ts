@@ -58,6 +58,6 @@ export const makeRegistry = (factories: ReadonlyArray<ProviderFactory>): Provide
   const byType = new Map(factories.map((factory) => [factory.type, factory] as const))
   return ProviderRegistry.of({
     get: (type) => byType.get(type),
-    types: () => [...byType.keys()].sort()
+    types: () => [...byType.keys()].toSorted()
   })
 }

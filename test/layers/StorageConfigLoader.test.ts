@@ -1,21 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync } from "node:fs"
 import { join } from "node:path"
 import { parse as parseYaml } from "yaml"
 import { configSearchPaths, loadConfig, renderConfig } from "../../src/layers/StorageConfigLoader.ts"
 import { ConfigError, FILESYSTEM_PROFILE_CONFIG } from "../../src/services/StorageConfig.ts"
+import { lines, scratch, write, yaml } from "./config/fixtures.ts"
 
-const scratch = () => mkdtempSync(join(tmpdir(), "strata-config-"))
-const yaml = (...lines: ReadonlyArray<string>) => [...lines, ""].join("\n")
-const write = (dir: string, name: string, text: string) => {
-  const file = join(dir, name)
-  mkdirSync(join(file, ".."), { recursive: true })
-  writeFileSync(file, text)
-  return file
-}
-const lines = (message: string) => message.split("\n")
 
 describe("configSearchPaths", () => {
   it("follows MSC's order with only HOME set (test_find_config_file_paths)", () => {

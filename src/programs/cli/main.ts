@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `strata` executable: `node src/programs/cli/main.ts ARGS...`.
  *

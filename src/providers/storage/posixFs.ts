@@ -80,6 +80,18 @@ export const readFully = async (fd: number, buffer: Uint8Array, position: number
 }
 
 /**
+ * `stat` with bigint fields (for nanosecond mtimes and 64-bit inodes). The
+ * callback API: `fs.promises.stat` with `bigint` measured a third slower.
+ *
+ * @since 0.1.0
+ * @category fs
+ */
+export const statPath = (path: string): Promise<fs.BigIntStats> =>
+  new Promise((resolve, reject) =>
+    fs.stat(path, { bigint: true }, (error, stats) => (error ? reject(error) : resolve(stats)))
+  )
+
+/**
  * @since 0.1.0
  * @category fs
  */

@@ -31,7 +31,7 @@ import type { Dirent } from "node:fs"
 import * as fsp from "node:fs/promises"
 import { compareKeys, StorageError } from "../../services/StorageProvider.ts"
 import type { ListOptions, ObjectMetadata } from "../../services/StorageProvider.ts"
-import { codeOf, directoryMetadataOf, fsError, isTempName, metadataOf } from "./posixFs.ts"
+import { codeOf, directoryMetadataOf, fsError, isTempName, metadataOf, statPath } from "./posixFs.ts"
 import { isInside, pathOf, realBaseOf } from "./posixRoot.ts"
 import type { PosixRoot } from "./posixRoot.ts"
 
@@ -49,12 +49,15 @@ interface Entry {
   readonly real: string | undefined
 }
 
-interface Frame {
+interface Child {
   readonly path: string
   /** The key prefix of the entries: "" or ending in "/". */
   readonly keyPrefix: string
   /** realpath of this directory (derived, not asked for, below a real parent). */
   readonly real: string
+}
+
+interface Frame extends Child {
   readonly entries: ReadonlyArray<Entry>
   index: number
 }
@@ -145,14 +148,14 @@ export const makeLister = (root: PosixRoot, options: ListOptions): () => Promise
   // These never reject: a run's promises may wait for one another (an
   // unobserved rejection would be reported as unhandled meanwhile).
   const statFile = (frame: Frame, entry: Entry): Promise<Stat> =>
-    fsp.stat(`${frame.path}/${entry.name}`, { bigint: true }).then(
+    statPath(`${frame.path}/${entry.name}`).then(
       (stats) => (stats.isFile() ? metadataOf(frame.keyPrefix + entry.name, stats) : undefined),
       // Deleted while we walked: skipped.
       (cause) => (missing(cause) ? undefined : fsError(cause, "list", frame.keyPrefix + entry.name, `${frame.path}/${entry.name}`))
     )
 
   const statDir = (frame: Frame, entry: Entry): Promise<Stat> =>
-    fsp.stat(`${frame.path}/${entry.name}`, { bigint: true }).then(
+    statPath(`${frame.path}/${entry.name}`).then(
       (stats) => directoryMetadataOf(frame.keyPrefix + entry.name, stats),
       (cause) => (missing(cause) ? undefined : directoryMetadataOf(frame.keyPrefix + entry.name, undefined))
     )
@@ -160,6 +163,43 @@ export const makeLister = (root: PosixRoot, options: ListOptions): () => Promise
   /** Whether some key below the directory `key` lies within the bounds. */
   const hasKeyInBounds = async (key: string): Promise<boolean> =>
     (await makeLister(root, { prefix: `${key}/`, startAfter, endAt })()) !== undefined
+
+  // The next sibling directory is read while the current one is stat'ed,
+  // which keeps the thread pool busy between directories (one read ahead
+  // per level at most).
+  const prefetched = new Map<string, Promise<ReadonlyArray<Entry> | { readonly failed: unknown }>>()
+
+  const childOf = (frame: Frame, entry: Entry): Child => ({
+    path: `${frame.path}/${entry.name}`,
+    keyPrefix: `${frame.keyPrefix}${entry.name}/`,
+    real: entry.real ?? `${frame.real === "/" ? "" : frame.real}/${entry.name}`
+  })
+
+  const entriesOf = async (child: Child): Promise<ReadonlyArray<Entry>> => {
+    const early = prefetched.get(child.path)
+    if (early === undefined) return readEntries(root, child.path, child.keyPrefix, child.real, "")
+    prefetched.delete(child.path)
+    const listing = await early
+    if ("failed" in listing) throw listing.failed
+    return listing
+  }
+
+  const prefetchNextDir = (frame: Frame): void => {
+    for (let i = frame.index; i < frame.entries.length; i++) {
+      const entry = frame.entries[i]!
+      if (!entry.isDir) continue
+      const child = childOf(frame, entry)
+      if (endAt !== undefined && compareKeys(child.keyPrefix, endAt) > 0) return
+      if (!prefetched.has(child.path)) {
+        // Settles into a value: it may be awaited later, or never.
+        prefetched.set(
+          child.path,
+          readEntries(root, child.path, child.keyPrefix, child.real, "").then((entries) => entries, (failed: unknown) => ({ failed }))
+        )
+      }
+      return
+    }
+  }
 
   /** Picks the next run of entries to stat; `undefined` when the walk is over. */
   const nextRun = async (): Promise<Array<Promise<Stat>> | undefined> => {
@@ -196,9 +236,9 @@ export const makeLister = (root: PosixRoot, options: ListOptions): () => Promise
       // Files before the directory go out first.
       if (run.length > 0) break
       frame.index++
-      const path = `${frame.path}/${entry.name}`
-      const real = entry.real ?? `${frame.real === "/" ? "" : frame.real}/${entry.name}`
-      stack.push({ path, keyPrefix: dir, real, entries: await readEntries(root, path, dir, real, ""), index: 0 })
+      const child = childOf(frame, entry)
+      prefetchNextDir(frame)
+      stack.push({ ...child, entries: await entriesOf(child), index: 0 })
     }
     return run.length > 0 || stack.length > 0 ? run : finish(run)
   }

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { parseConfigText } from "../../../src/layers/StorageConfigLoader.ts"
+import { lines, yaml } from "./fixtures.ts"
 
-const yaml = (...lines: ReadonlyArray<string>) => [...lines, ""].join("\n")
 const FILE = "/home/u/.msc_config.yaml"
 
 /** The error of parsing `text`, which must fail. */
@@ -11,7 +11,6 @@ const failure = (text: string, options: { format?: "yaml" | "json"; env?: Record
     env: options.env
   }))
 
-const lines = (message: string) => message.split("\n")
 
 describe("parseConfigText: valid files", () => {
   it.effect("decodes profiles, fills retry defaults and credentials options", () =>

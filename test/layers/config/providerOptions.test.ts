@@ -1,23 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { loadConfig, validateProviderOptions } from "../../../src/layers/StorageConfigLoader.ts"
 import type { ProviderFactory } from "../../../src/services/ProviderRegistry.ts"
 import { makeRegistry } from "../../../src/services/ProviderRegistry.ts"
 import type { StorageConfig } from "../../../src/services/StorageConfig.ts"
 import { FILESYSTEM_PROFILE_CONFIG } from "../../../src/services/StorageConfig.ts"
+import { lines, scratch, write, yaml } from "./fixtures.ts"
 
-const scratch = () => mkdtempSync(join(tmpdir(), "strata-config-"))
-const yaml = (...lines: ReadonlyArray<string>) => [...lines, ""].join("\n")
-const write = (dir: string, name: string, text: string) => {
-  const file = join(dir, name)
-  mkdirSync(join(file, ".."), { recursive: true })
-  writeFileSync(file, text)
-  return file
-}
-const lines = (message: string) => message.split("\n")
 const PROFILE = (base: string) => `{storage_provider: {type: file, options: {base_path: ${base}}}}`
 
 const fileFactory: ProviderFactory = {

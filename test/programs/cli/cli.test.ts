@@ -34,7 +34,7 @@ describe("strata CLI", () => {
     const entries = JSON.parse(listing.stdout) as Array<{ key: string; size: number; type: string }>
     assert.strictEqual(entries.length, 26)
     const keys = entries.map((entry) => entry.key)
-    assert.deepStrictEqual(keys, [...keys].sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)))))
+    assert.deepStrictEqual(keys, keys.toSorted((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)))))
     assert.deepStrictEqual(
       readFileSync(join(dir, "copy/customers/customers.csv")),
       readFileSync(join(SAMPLES, "customers/customers.csv"))

@@ -1,0 +1,32 @@
+/**
+ * strata's public surface, one namespace per module.
+ *
+ * @since 0.1.0
+ */
+
+/** The storage backend contract, its errors and models. @since 0.1.0 */
+export * as StorageProvider from "./services/StorageProvider.ts"
+/** Key safety rules shared by every provider. @since 0.1.0 */
+export * as StorageKey from "./services/StorageKey.ts"
+/** The URL-level storage API. @since 0.1.0 */
+export * as StorageClient from "./services/StorageClient.ts"
+/** The MSC config model and its errors. @since 0.1.0 */
+export * as StorageConfig from "./services/StorageConfig.ts"
+/** Schemas of the MSC config file format. @since 0.1.0 */
+export * as StorageConfigFile from "./services/StorageConfigFile.ts"
+/** `msc://` and implicit-profile URL resolution. @since 0.1.0 */
+export * as StorageUrl from "./services/StorageUrl.ts"
+/** Provider types by name, for config files. @since 0.1.0 */
+export * as ProviderRegistry from "./services/ProviderRegistry.ts"
+
+/** The in-memory provider. @since 0.1.0 */
+export * as MemoryStorage from "./providers/storage/memory.ts"
+/** The local-disk provider (`file` in config files). @since 0.1.0 */
+export * as PosixStorage from "./providers/storage/posix.ts"
+
+/** Finding, reading and checking MSC config files. @since 0.1.0 */
+export * as StorageConfigLoader from "./layers/StorageConfigLoader.ts"
+/** The built-in provider registry, and adding your own types. @since 0.1.0 */
+export * as ProviderRegistryDefault from "./layers/ProviderRegistryDefault.ts"
+/** The StorageClient implementation over profiles. @since 0.1.0 */
+export * as StorageClientLive from "./layers/StorageClientLive.ts"

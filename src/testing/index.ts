@@ -1,0 +1,8 @@
+/**
+ * strata's test kit: behaviour suites any provider (ours or yours) can run.
+ *
+ * @since 0.1.0
+ */
+
+/** The StorageProvider behaviour suite. @since 0.1.0 */
+export * as StorageProviderSuite from "./StorageProviderSuite.ts"
