@@ -31,7 +31,8 @@ import type { Dirent } from "node:fs"
 import * as fsp from "node:fs/promises"
 import { compareKeys, StorageError } from "../../services/StorageProvider.ts"
 import type { ListOptions, ObjectMetadata } from "../../services/StorageProvider.ts"
-import { codeOf, directoryMetadataOf, fsError, isTempName, metadataOf, statPath } from "./posixFs.ts"
+import { codeOf, fsError, isTempName, statPath } from "./posixFs.ts"
+import { directoryMetadataOf, metadataOf } from "./posixMeta.ts"
 import { isInside, pathOf, realBaseOf } from "./posixRoot.ts"
 import type { PosixRoot } from "./posixRoot.ts"
 
@@ -61,6 +62,9 @@ interface Frame extends Child {
   readonly entries: ReadonlyArray<Entry>
   index: number
 }
+
+/** `dir/name`, without doubling the slash of the root directory. */
+const under = (dir: string, name: string): string => (dir === "/" ? `/${name}` : `${dir}/${name}`)
 
 const byName = (a: Entry, b: Entry): number => compareKeys(a.sortName, b.sortName)
 
@@ -94,7 +98,7 @@ const readEntries = async (
     if (isTempName(name)) continue
     if (dirent.isFile()) entries.push({ name, isDir: false, sortName: name, real: undefined })
     else if (dirent.isDirectory()) entries.push({ name, isDir: true, sortName: `${name}/`, real: undefined })
-    else if (dirent.isSymbolicLink()) links.push(resolveLink(root, `${path}/${name}`, name, real))
+    else if (dirent.isSymbolicLink()) links.push(resolveLink(root, under(path, name), name, real))
   }
   if (links.length > 0) {
     for (const entry of await Promise.all(links)) if (entry !== undefined) entries.push(entry)
@@ -148,14 +152,14 @@ export const makeLister = (root: PosixRoot, options: ListOptions): () => Promise
   // These never reject: a run's promises may wait for one another (an
   // unobserved rejection would be reported as unhandled meanwhile).
   const statFile = (frame: Frame, entry: Entry): Promise<Stat> =>
-    statPath(`${frame.path}/${entry.name}`).then(
+    statPath(under(frame.path, entry.name)).then(
       (stats) => (stats.isFile() ? metadataOf(frame.keyPrefix + entry.name, stats) : undefined),
       // Deleted while we walked: skipped.
-      (cause) => (missing(cause) ? undefined : fsError(cause, "list", frame.keyPrefix + entry.name, `${frame.path}/${entry.name}`))
+      (cause) => (missing(cause) ? undefined : fsError(cause, "list", frame.keyPrefix + entry.name, under(frame.path, entry.name)))
     )
 
   const statDir = (frame: Frame, entry: Entry): Promise<Stat> =>
-    statPath(`${frame.path}/${entry.name}`).then(
+    statPath(under(frame.path, entry.name)).then(
       (stats) => directoryMetadataOf(frame.keyPrefix + entry.name, stats),
       (cause) => (missing(cause) ? undefined : directoryMetadataOf(frame.keyPrefix + entry.name, undefined))
     )
@@ -170,9 +174,9 @@ export const makeLister = (root: PosixRoot, options: ListOptions): () => Promise
   const prefetched = new Map<string, Promise<ReadonlyArray<Entry> | { readonly failed: unknown }>>()
 
   const childOf = (frame: Frame, entry: Entry): Child => ({
-    path: `${frame.path}/${entry.name}`,
+    path: under(frame.path, entry.name),
     keyPrefix: `${frame.keyPrefix}${entry.name}/`,
-    real: entry.real ?? `${frame.real === "/" ? "" : frame.real}/${entry.name}`
+    real: entry.real ?? under(frame.real, entry.name)
   })
 
   const entriesOf = async (child: Child): Promise<ReadonlyArray<Entry>> => {

@@ -23,6 +23,23 @@ describe("posix provider: objects", () => {
       assert.deepStrictEqual(filesOnDisk(base), ["a/b/c.txt", "a/made-by-hand.txt"])
     }))
 
+  it.effect("writes streamed bodies of small and large chunks in order", () =>
+    Effect.gen(function*() {
+      const { p } = yield* setup()
+      const pieces: Array<Uint8Array> = []
+      for (let i = 0; i < 3000; i++) pieces.push(new Uint8Array(7 + (i % 50)).fill(i & 0xff))
+      pieces.splice(1500, 0, new Uint8Array(200_000).map((_, i) => (i * 13) & 0xff))
+      const expected = new Uint8Array(pieces.reduce((n, piece) => n + piece.byteLength, 0))
+      let at = 0
+      for (const piece of pieces) {
+        expected.set(piece, at)
+        at += piece.byteLength
+      }
+      const meta = yield* p.put("streamed.bin", Stream.fromIterable(pieces))
+      assert.strictEqual(meta.contentLength, expected.byteLength)
+      assert.deepStrictEqual(yield* p.getBytes("streamed.bin"), expected)
+    }))
+
   it.effect("changes the etag on every overwrite, even with the same bytes in the same millisecond", () =>
     Effect.gen(function*() {
       const { p } = yield* setup()
@@ -281,6 +298,7 @@ describe("posix provider: construction", () => {
         const root = yield* Posix.factory.make({ base_path: "" }, { profile: "__filesystem__" })
         assert.strictEqual(root.type, "file")
         assert.strictEqual(text(yield* root.getBytes(`${dir.slice(1)}/hello.txt`)), "hi")
+        assert.deepStrictEqual(yield* listKeys(root, { prefix: `${dir.slice(1)}/` }), [`${dir.slice(1)}/hello.txt`])
         const posix = yield* Posix.posixFactory.make({ base_path: dir }, { profile: "p" })
         assert.strictEqual(posix.type, "posix")
         assert.deepStrictEqual(yield* listKeys(posix), ["hello.txt"])

@@ -8,6 +8,7 @@ import { Effect, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import type { StorageClientShape } from "../../../services/StorageClient.ts"
 import { StorageError } from "../../../services/StorageProvider.ts"
+import { recursiveFlag } from "../flags.ts"
 import { currentClient, emit } from "../context.ts"
 import { humanBytes, humanDuration } from "../format.ts"
 import { makeProgress } from "../progress.ts"
@@ -32,11 +33,7 @@ const fileTarget = (client: StorageClientShape, sourceKey: string, target: strin
 export const cp = Command.make("cp", {
   source: Argument.String("source").pipe(Argument.withDescription("The file or directory to copy.")),
   target: Argument.String("target").pipe(Argument.withDescription("Where to copy it (any profile).")),
-  recursive: Flag.Boolean("recursive").pipe(
-    Flag.withAlias("r"),
-    Flag.withDescription("Copy a directory and everything under it."),
-    Flag.withDefault(false)
-  ),
+  recursive: recursiveFlag("Copy a directory and everything under it."),
   concurrency: Flag.Int("concurrency").pipe(
     Flag.withDescription("Files copied at once."),
     Flag.withDefault(8)

@@ -5,6 +5,7 @@
  */
 import { Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import { recursiveFlag } from "../flags.ts"
 import { currentClient, emit } from "../context.ts"
 import { humanBytes, metadataJson, table } from "../format.ts"
 
@@ -14,11 +15,7 @@ import { humanBytes, metadataJson, table } from "../format.ts"
  */
 export const ls = Command.make("ls", {
   url: Argument.String("url").pipe(Argument.withDescription("A directory or file: msc://profile/path, a local path, file://...")),
-  recursive: Flag.Boolean("recursive").pipe(
-    Flag.withAlias("r"),
-    Flag.withDescription("List every file below the path instead of one level."),
-    Flag.withDefault(false)
-  ),
+  recursive: recursiveFlag("List every file below the path instead of one level."),
   humanReadable: Flag.Boolean("human-readable").pipe(
     Flag.withAlias("H"),
     Flag.withDescription("Sizes as KiB, MiB ..."),
@@ -38,11 +35,11 @@ export const ls = Command.make("ls", {
       () =>
         entries.length === 0
           ? "No files found."
-          : table(entries.map((entry) => [
+          : table([["Last Modified", "Size", "Name"], ...entries.map((entry) => [
             entry.type === "directory" ? "" : entry.lastModified.toISOString(),
             entry.type === "directory" ? "" : humanReadable ? humanBytes(entry.contentLength) : String(entry.contentLength),
             relative(entry.key) + (entry.type === "directory" ? "/" : "")
-          ])),
+          ])]),
       () => entries.map(metadataJson)
     )
   }).pipe(Effect.scoped)).pipe(Command.withDescription("List files under a path (one level, or all with -r)."))

@@ -4,7 +4,8 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Argument, Command } from "effect/cli"
+import { recursiveFlag } from "../flags.ts"
 import { currentClient, emit } from "../context.ts"
 
 /**
@@ -13,11 +14,7 @@ import { currentClient, emit } from "../context.ts"
  */
 export const rm = Command.make("rm", {
   url: Argument.String("url").pipe(Argument.withDescription("The file (or, with -r, directory) to delete.")),
-  recursive: Flag.Boolean("recursive").pipe(
-    Flag.withAlias("r"),
-    Flag.withDescription("Delete everything under a directory."),
-    Flag.withDefault(false)
-  )
+  recursive: recursiveFlag("Delete everything under a directory.")
 }, ({ url, recursive }) =>
   Effect.gen(function*() {
     const client = yield* currentClient

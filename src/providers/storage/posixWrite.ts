@@ -1,9 +1,6 @@
 /**
- * The object operations of the POSIX provider as plain async functions, one
- * promise per operation (the Effect wrapper in `posix.ts` adds a single
- * `tryPromise` on top, which keeps the per-operation overhead close to raw
- * `node:fs`). They throw `StorageError`s or raw errno errors; the wrapper maps
- * the latter with `fsError`.
+ * The write operations of the POSIX provider (put, delete, copy) as plain
+ * async functions, like those of `posixRead.ts`.
  *
  * Writes are atomic: the bytes go to a hidden temporary file in the target's
  * directory (`.<name>.strata-tmp-<unique>`, never listed) which is renamed
@@ -15,163 +12,24 @@
 import * as fs from "node:fs"
 import * as fsp from "node:fs/promises"
 import { storageError } from "../../services/StorageProvider.ts"
-import type { ObjectMetadata, PutOptions, ReadOptions } from "../../services/StorageProvider.ts"
+import type { ObjectMetadata, PutOptions } from "../../services/StorageProvider.ts"
 import {
-  byteBounds,
-  checkRead,
   closeFd,
   closeQuietly,
   codeOf,
   CREATE_FLAGS,
-  escapes,
-  etagOf,
   fdatasyncFd,
   fsError,
-  metadataOf,
-  mismatch,
   notAnObject,
   openFd,
   READ_FLAGS,
-  readFd,
-  readFully,
-  statPath,
   tempName,
   writeAll
 } from "./posixFs.ts"
-import {
-  checkDirInside,
-  dirOf,
-  ensureDir,
-  isInside,
-  openInside,
-  parentIsFile,
-  pathOf,
-  realBaseOf,
-  whereIs,
-  withLock
-} from "./posixRoot.ts"
+import { etagOf, metadataOf, mismatch } from "./posixMeta.ts"
+import { statFd, statInside } from "./posixRead.ts"
+import { checkDirInside, dirOf, ensureDir, openInside, parentIsFile, pathOf, withLock } from "./posixRoot.ts"
 import type { PosixRoot } from "./posixRoot.ts"
-
-const statFd = (fd: number): fs.BigIntStats => fs.fstatSync(fd, { bigint: true })
-
-/** Stats of an open descriptor; closes it and throws if it is not a regular file. */
-const fileStats = (fd: number, key: string, operation: string): fs.BigIntStats => {
-  let stats: fs.BigIntStats
-  try {
-    stats = statFd(fd)
-  } catch (cause) {
-    closeQuietly(fd)
-    throw cause
-  }
-  if (!stats.isFile()) {
-    closeQuietly(fd)
-    throw notAnObject(key, operation)
-  }
-  return stats
-}
-
-/** Stats of the file at `key` (following symlinks that stay inside), or a thrown error. */
-const statInside = async (root: PosixRoot, key: string, operation: string): Promise<fs.BigIntStats> => {
-  const path = pathOf(root, key)
-  let fd: number
-  try {
-    fd = await openInside(root, key, path, READ_FLAGS, operation)
-  } catch (cause) {
-    if (codeOf(cause) !== "EACCES") throw cause
-    // Unreadable, but its metadata may still be visible.
-    const real = await fsp.realpath(path)
-    if (!isInside(await realBaseOf(root), real)) throw cause
-    const stats = await statPath(real)
-    if (!stats.isFile()) throw notAnObject(key, operation)
-    return stats
-  }
-  const stats = fileStats(fd, key, operation)
-  closeQuietly(fd)
-  return stats
-}
-
-/**
- * @since 0.1.0
- * @category operations
- */
-export const head = async (root: PosixRoot, key: string): Promise<ObjectMetadata> =>
-  metadataOf(key, await statInside(root, key, "head"))
-
-/**
- * An open file positioned for a read: the descriptor (the caller closes it
- * with `closeQuietly`) and the byte bounds `[start, end)`.
- *
- * @since 0.1.0
- * @category operations
- */
-export interface OpenedRead {
-  readonly fd: number
-  readonly start: number
-  readonly end: number
-}
-
-/**
- * Opens `key` for reading after checking preconditions and the range.
- *
- * @since 0.1.0
- * @category operations
- */
-export const openRead = async (
-  root: PosixRoot,
-  key: string,
-  options: ReadOptions | undefined,
-  operation: string
-): Promise<OpenedRead> => {
-  const fd = await openInside(root, key, pathOf(root, key), READ_FLAGS, operation)
-  const stats = fileStats(fd, key, operation)
-  try {
-    if (options !== undefined) checkRead(key, etagOf(stats), options, operation)
-    const [start, end] = byteBounds(key, Number(stats.size), options?.range, operation)
-    return { fd, start, end }
-  } catch (cause) {
-    closeQuietly(fd)
-    throw cause
-  }
-}
-
-/**
- * The object's bytes (or a range of them) in one fresh buffer. Written flat,
- * with as few promises as possible: this is the hottest path of the
- * benchmark (nested async functions cost a promise and a microtask each).
- *
- * @since 0.1.0
- * @category operations
- */
-export const getBytes = async (root: PosixRoot, key: string, options: ReadOptions | undefined): Promise<Uint8Array> => {
-  const path = pathOf(root, key)
-  const fd = root.procFd ? await openFd(path, READ_FLAGS) : await openInside(root, key, path, READ_FLAGS, "getBytes")
-  try {
-    if (root.procFd) {
-      const real = await whereIs(fd)
-      if (!isInside(root.realBase ?? (await realBaseOf(root)), real)) throw escapes(key, root.base, "getBytes")
-    }
-    let size: number
-    if (options !== undefined && (options.ifMatch !== undefined || options.ifNoneMatch !== undefined)) {
-      const stats = statFd(fd)
-      if (!stats.isFile()) throw notAnObject(key, "getBytes")
-      checkRead(key, etagOf(stats), options, "getBytes")
-      size = Number(stats.size)
-    } else {
-      // Without preconditions no etag is needed: plain stats are cheaper than bigint ones.
-      const stats = fs.fstatSync(fd)
-      if (!stats.isFile()) throw notAnObject(key, "getBytes")
-      size = stats.size
-    }
-    const [start, end] = options?.range === undefined ? [0, size] : byteBounds(key, size, options.range, "getBytes")
-    const buffer = new Uint8Array(end - start)
-    if (buffer.byteLength === 0) return buffer
-    let got = await readFd(fd, buffer, 0, buffer.byteLength, start)
-    if (got > 0 && got < buffer.byteLength) got += await readFully(fd, buffer.subarray(got), start + got)
-    return got === buffer.byteLength ? buffer : buffer.subarray(0, got)
-  } finally {
-    closeQuietly(fd)
-  }
-}
 
 /**
  * A temporary file being written for `key`; `open` and `committed` say what
@@ -219,6 +77,41 @@ export const createTemp = async (root: PosixRoot, key: string, operation: string
     })
     if (fd !== undefined) return { key, path, temp, fd, open: true, committed: false }
   }
+}
+
+/** Streamed bodies are written in pieces of at least this size (small chunks are gathered). */
+const WRITE_SIZE = 64 * 1024
+
+/**
+ * Writes a streamed body into a temporary file: chunks smaller than 64 KiB
+ * are copied into a staging buffer and written together (one system call per
+ * 64 KiB, not per chunk), larger ones are written as they come.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const makeBodyWriter = (file: TempFile): {
+  readonly write: (chunk: Uint8Array) => Promise<void>
+  readonly flush: () => Promise<void>
+} => {
+  const staged = new Uint8Array(WRITE_SIZE)
+  let used = 0
+  const flush = async (): Promise<void> => {
+    if (used === 0) return
+    const full = staged.subarray(0, used)
+    used = 0
+    await writeAll(file.fd, full)
+  }
+  const write = async (chunk: Uint8Array): Promise<void> => {
+    if (chunk.byteLength >= WRITE_SIZE) {
+      await flush()
+      return writeAll(file.fd, chunk)
+    }
+    if (used + chunk.byteLength > WRITE_SIZE) await flush()
+    staged.set(chunk, used)
+    used += chunk.byteLength
+  }
+  return { write, flush }
 }
 
 /**
@@ -394,7 +287,7 @@ export const copyObject = async (root: PosixRoot, source: string, target: string
     throw fsError(cause, "copy", source, sourcePath)
   })
   try {
-    fileStats(fd, source, "copy")
+    if (!statFd(fd).isFile()) throw notAnObject(source, "copy")
     // Copying from the open descriptor reads the very file that was checked.
     const from = root.procFd ? `/proc/self/fd/${fd}` : await fsp.realpath(sourcePath)
     const file = await createTemp(root, target, "copy")
