@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Context } from "effect"
-import type { Effect, Schema, Scope } from "effect"
+import { Context, Schema } from "effect"
+import type { Effect, Scope } from "effect"
 import type { ConfigError } from "./StorageConfig.ts"
 import type { StorageError, StorageProviderShape } from "./StorageProvider.ts"
 
@@ -60,4 +60,23 @@ export const makeRegistry = (factories: ReadonlyArray<ProviderFactory>): Provide
     get: (type) => byType.get(type),
     types: () => [...byType.keys()].toSorted()
   })
+}
+
+/**
+ * A Schema for a provider's `options` that rejects keys it does not declare,
+ * naming them, whatever parse options the caller decodes with (a plain
+ * `Schema.Struct` drops unknown keys by default, and a misspelt option that
+ * is silently ignored is the worst kind of config bug).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const closedOptions = <const Fields extends Schema.Struct.Fields>(fields: Fields) => {
+  const known = Object.keys(fields)
+  return Schema.Record(Schema.String, Schema.Unknown).check(Schema.makeFilter((input) =>
+    Object.keys(input).filter((key) => !known.includes(key)).map((key) => ({
+      path: [key],
+      issue: `Unknown option '${key}' (expected ${known.map((k) => `'${k}'`).join(", ")}).`
+    }))
+  )).pipe(Schema.decodeTo(Schema.Struct(fields)))
 }

@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { Effect, Layer, Schema, Stream } from "effect"
+import { closedOptions } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
 import { validateKey, validatePrefix } from "../../services/StorageKey.ts"
 import {
@@ -299,27 +300,13 @@ const makeUnsafe = (): StorageProviderShape => {
 export const layer: Layer.Layer<StorageProvider> = Layer.effect(StorageProvider, make())
 
 /**
- * A struct of options that rejects keys it does not declare, whatever parse
- * options the caller decodes with (Schema strips excess keys by default).
- */
-const closedStruct = <const Fields extends Schema.Struct.Fields>(fields: Fields) => {
-  const known = Object.keys(fields)
-  return Schema.Record(Schema.String, Schema.Unknown).check(Schema.makeFilter((input) =>
-    Object.keys(input).filter((key) => !known.includes(key)).map((key) => ({
-      path: [key],
-      issue: `Unknown option '${key}' (expected ${known.map((k) => `'${k}'`).join(", ")}).`
-    }))
-  )).pipe(Schema.decodeTo(Schema.Struct(fields)))
-}
-
-/**
  * Options of the `memory` provider type. `base_path` is accepted (MSC profiles
  * always carry one) and ignored; any other key is rejected.
  *
  * @since 0.1.0
  * @category models
  */
-export const MemoryOptions = closedStruct({ base_path: Schema.optional(Schema.String) })
+export const MemoryOptions = closedOptions({ base_path: Schema.optional(Schema.String) })
 export type MemoryOptions = typeof MemoryOptions.Type
 
 /**

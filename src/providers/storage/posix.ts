@@ -36,6 +36,7 @@
 import { Effect, Layer, Schema } from "effect"
 import * as fsp from "node:fs/promises"
 import * as nodePath from "node:path"
+import { closedOptions } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import { StorageProvider, storageError } from "../../services/StorageProvider.ts"
@@ -106,21 +107,6 @@ export const layer = (options: PosixProviderOptions): Layer.Layer<StorageProvide
   Layer.effect(StorageProvider, make(options))
 
 /**
- * A struct of options that rejects keys it does not declare, naming them,
- * whatever parse options the caller decodes with (Schema strips excess keys
- * by default, and `profiles.ts` decodes with the defaults).
- */
-const closedStruct = <const Fields extends Schema.Struct.Fields>(fields: Fields) => {
-  const known = Object.keys(fields)
-  return Schema.Record(Schema.String, Schema.Unknown).check(Schema.makeFilter((input) =>
-    Object.keys(input).filter((key) => !known.includes(key)).map((key) => ({
-      path: [key],
-      issue: `Unknown option '${key}' (expected ${known.map((k) => `'${k}'`).join(", ")}).`
-    }))
-  )).pipe(Schema.decodeTo(Schema.Struct(fields)))
-}
-
-/**
  * Options of the `file` and `posix` provider types, as MSC spells them:
  * `base_path` (absolute; `""` means `/`) and `rust_client` (accepted and
  * ignored: it tunes MSC's Rust client, which has no counterpart here).
@@ -128,7 +114,7 @@ const closedStruct = <const Fields extends Schema.Struct.Fields>(fields: Fields)
  * @since 0.1.0
  * @category models
  */
-export const PosixOptions = closedStruct({
+export const PosixOptions = closedOptions({
   base_path: Schema.String,
   rust_client: Schema.optional(Schema.Unknown)
 })
@@ -138,11 +124,16 @@ const factoryOf = (type: string): ProviderFactory<PosixOptions> => ({
   type,
   options: PosixOptions,
   make: (options, context) => {
-    const basePath = options.base_path === "" ? "/" : options.base_path
+    // strata extension: a relative base_path is relative to the config file's
+    // folder, so a config can travel with its data (MSC rejects it).
+    const given = options.base_path === "" ? "/" : options.base_path
+    const basePath = nodePath.isAbsolute(given) || context.file === undefined
+      ? given
+      : nodePath.resolve(nodePath.dirname(context.file), given)
     if (!nodePath.isAbsolute(basePath)) {
       return Effect.fail(
         new ConfigError({
-          message: `base_path '${basePath}' of a ${type} provider must be an absolute path ("" means /)`,
+          message: `base_path '${basePath}' of a ${type} provider must be an absolute path ("" means /), or relative to a config file`,
           path: `profiles.${context.profile}.storage_provider.options.base_path`,
           ...(context.file === undefined ? {} : { file: context.file })
         })

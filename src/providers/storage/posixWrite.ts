@@ -268,6 +268,9 @@ export const deleteObject = async (root: PosixRoot, key: string, ifMatch: string
       throw isDir ? notAnObject(key, "delete") : cause
     })
   })
+  // Directories left empty go too, so empty prefixes never list as
+  // directories; not under "/", where the base is the user's own file system.
+  if (root.base === "/") return
   for (let at = dir; at.length > root.base.length && at.startsWith(root.base); at = dirOf(at)) {
     // ENOTEMPTY (or anything else) ends it: the directory is still in use.
     if (!(await fsp.rmdir(at).then(() => true, () => false))) break

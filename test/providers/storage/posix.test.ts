@@ -119,6 +119,16 @@ describe("posix provider: objects", () => {
       assert.include(missing.message, "a/keep.txt")
     }))
 
+  it.effect("leaves directories alone when the base is the whole file system", () =>
+    Effect.gen(function*() {
+      const dir = yield* scratchDir
+      mkdirSync(join(dir, "user/dir"), { recursive: true })
+      writeFileSync(join(dir, "user/dir/only.txt"), "x")
+      const root = yield* Posix.make({ basePath: "/" })
+      yield* root.delete(`${dir.slice(1)}/user/dir/only.txt`)
+      assert.isTrue(existsSync(join(dir, "user/dir")), "a user's folder outlives its last file")
+    }))
+
   it.effect("refuses to write through an object used as a directory, or over a directory", () =>
     Effect.gen(function*() {
       const { p } = yield* setup()
@@ -280,14 +290,22 @@ describe("posix provider: construction", () => {
         assert.include((yield* Effect.flip(decode({}))).message, "base_path")
       }))
 
-    it.effect("refuse a relative base_path with a ConfigError naming the option", () =>
+    it.effect("resolve a relative base_path against the config file's folder", () =>
       Effect.gen(function*() {
-        const error = yield* Effect.flip(Posix.factory.make({ base_path: "relative/dir" }, { profile: "disk", file: "/etc/msc.yaml" }))
+        const dir = yield* scratchDir
+        mkdirSync(join(dir, "conf/data"), { recursive: true })
+        writeFileSync(join(dir, "conf/data/a.txt"), "a")
+        const provider = yield* Posix.factory.make({ base_path: "./data" }, { profile: "disk", file: join(dir, "conf/msc.yaml") })
+        assert.strictEqual(text(yield* provider.getBytes("a.txt")), "a")
+      }))
+
+    it.effect("refuse a relative base_path without a config file, with a ConfigError naming the option", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Posix.factory.make({ base_path: "relative/dir" }, { profile: "disk" }))
         assert.strictEqual(error._tag, "ConfigError")
         assert.include(error.message, "relative/dir")
         if (error._tag === "ConfigError") {
           assert.strictEqual(error.path, "profiles.disk.storage_provider.options.base_path")
-          assert.strictEqual(error.file, "/etc/msc.yaml")
         }
       }))
 

@@ -1,0 +1,29 @@
+import { assert, describe, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { runStrata } from "../programs/cli/cliHarness.ts"
+
+const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url))
+
+// The README shows these files; they must keep working as shown.
+describe("examples", () => {
+  it("storage-client.ts writes, copies across profiles and lists the sample events", () => {
+    const run = spawnSync(process.execPath, [`${EXAMPLES}storage-client.ts`], { encoding: "utf8", timeout: 60_000 })
+    assert.strictEqual(run.status, 0, run.stderr)
+    const lines = run.stdout.trim().split("\n")
+    assert.strictEqual(lines.length, 7)
+    assert.match(lines[0] ?? "", /^msc:\/\/samples\/events\/2026-11-01\.jsonl \d+$/)
+    assert.strictEqual(readFileSync("/tmp/strata-scratch/greeting.txt", "utf8"), "hello")
+  })
+
+  it("strata.yaml validates, with its relative base_path resolved next to it", () => {
+    const run = runStrata(["--config", `${EXAMPLES}strata.yaml`, "--json", "config", "validate"])
+    assert.strictEqual(run.code, 0, run.stderr)
+    const config = JSON.parse(run.stdout) as { profiles: Record<string, unknown> }
+    assert.deepStrictEqual(Object.keys(config.profiles).toSorted(), ["__filesystem__", "mem", "samples", "scratch"])
+    const listing = runStrata(["--config", `${EXAMPLES}strata.yaml`, "--json", "ls", "/datasets/notes"])
+    assert.strictEqual(listing.code, 0, listing.stderr)
+    assert.strictEqual((JSON.parse(listing.stdout) as Array<unknown>).length, 2)
+  })
+})
