@@ -13,7 +13,9 @@ import { formatTable, machine } from "./harness.ts"
 import type { BenchModule, BenchResult } from "./harness.ts"
 
 const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
-  ["storage-posix", () => import("./storage-posix.ts")]
+  ["storage-posix", () => import("./storage-posix.ts")],
+  ["cache-redis", () => import("./cache-redis.ts")],
+  ["cache-memory", () => import("./cache-memory.ts")]
 ]
 
 const filter = process.argv[2]

@@ -1,0 +1,179 @@
+/**
+ * A real `redis-server` for tests and benchmarks: started on 127.0.0.1 at a
+ * free port with persistence off (`--save "" --appendonly no`), ready once it
+ * answers PING, stopped afterwards.
+ *
+ * When `redis-server` is not installed, `describeRedis` skips its block with
+ * the message "redis-server not found: apt-get install -y redis-server"; under
+ * `CI=true` the block fails instead, so CI cannot pass without the server.
+ *
+ * @since 0.1.0
+ */
+import { spawn, spawnSync } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
+import * as net from "node:net"
+import { afterAll, beforeAll, describe, it } from "vitest"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RedisServer {
+  readonly port: number
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string
+  /** SIGTERM and wait for the process to end. */
+  readonly stop: () => Promise<void>
+  /** SIGKILL (a crash) and wait for the process to end. */
+  readonly kill: () => Promise<void>
+  /** SIGSTOP: the server keeps its connections but answers nothing (a hang). */
+  readonly pause: () => void
+  /** SIGCONT after `pause`. */
+  readonly resume: () => void
+}
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const notFoundMessage = "redis-server not found: apt-get install -y redis-server"
+
+/**
+ * Whether `redis-server` can be run.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const redisServerInstalled: boolean = (() => {
+  const probe = spawnSync("redis-server", ["--version"], { stdio: "ignore" })
+  return probe.error === undefined && probe.status === 0
+})()
+
+/**
+ * A TCP port that nothing listens on (at the time of asking).
+ *
+ * @since 0.1.0
+ * @category ports
+ */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+
+/** One PING over a raw socket: true when the answer is +PONG. */
+const ping = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port })
+    let answer = ""
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(500, () => done(false))
+    socket.once("error", () => done(false))
+    socket.once("connect", () => socket.write("PING\r\n"))
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1")
+      if (answer.includes("\r\n")) done(answer.startsWith("+PONG"))
+    })
+  })
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once("exit", () => resolve()))
+
+/**
+ * Starts a `redis-server` and waits (up to 10 s) until it answers PING.
+ *
+ * @since 0.1.0
+ * @category servers
+ */
+export const startRedisServer = async (): Promise<RedisServer> => {
+  const port = await freePort()
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+    { stdio: ["ignore", "ignore", "pipe"] }
+  )
+  // Do not outlive this process (a test run that ends abruptly).
+  const reap = () => child.kill("SIGKILL")
+  process.once("exit", reap)
+  child.once("exit", () => process.off("exit", reap))
+  let stderr = ""
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  const spawnFailed = new Promise<Error>((resolve) => child.once("error", resolve))
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    if (await ping(port)) break
+    const failed = await Promise.race([spawnFailed, new Promise<undefined>((r) => setTimeout(r, 50, undefined))])
+    if (failed !== undefined || child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL")
+      throw new Error(`redis-server on port ${port} did not start: ${failed?.message ?? (stderr.trim() || "no answer to PING")}`)
+    }
+  }
+  const signal = (name: NodeJS.Signals) => async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name)
+    await exited(child)
+  }
+  const send = (name: NodeJS.Signals) => () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name)
+  }
+  const stop = async () => {
+    send("SIGCONT")() // a paused server cannot act on SIGTERM
+    await signal("SIGTERM")()
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    kill: signal("SIGKILL"),
+    pause: send("SIGSTOP"),
+    resume: send("SIGCONT")
+  }
+}
+
+/**
+ * A describe block with a Redis server shared by its tests (started in
+ * `beforeAll`, stopped in `afterAll`); `server()` gives it inside tests and
+ * lazily built layers. Skipped (or failed under CI) without `redis-server`.
+ *
+ * @since 0.1.0
+ * @category vitest
+ */
+export const describeRedis = (name: string, body: (server: () => RedisServer) => void): void => {
+  if (!redisServerInstalled) {
+    if (process.env["CI"] === "true") {
+      describe(name, () => {
+        it("needs redis-server", () => {
+          throw new Error(`${notFoundMessage} (CI=true: the Redis tests must run)`)
+        })
+      })
+    } else {
+      console.warn(`skipping '${name}': ${notFoundMessage}`)
+      describe.skip(`${name} (${notFoundMessage})`, () => body(() => { throw new Error(notFoundMessage) }))
+    }
+    return
+  }
+  describe(name, () => {
+    let current: RedisServer | undefined
+    beforeAll(async () => {
+      current = await startRedisServer()
+    }, 20_000)
+    afterAll(async () => {
+      await current?.stop()
+    })
+    body(() => {
+      if (current === undefined) throw new Error("the Redis server of this block is not running")
+      return current
+    })
+  })
+}
