@@ -30,3 +30,18 @@ export * as StorageConfigLoader from "./layers/StorageConfigLoader.ts"
 export * as ProviderRegistryDefault from "./layers/ProviderRegistryDefault.ts"
 /** The StorageClient implementation over profiles. @since 0.1.0 */
 export * as StorageClientLive from "./layers/StorageClientLive.ts"
+
+/** The key/value cache contract (Gestalt cache surface). @since 0.1.0 */
+export * as Cache from "./services/Cache.ts"
+/** Key, value and TTL checks shared by every cache provider. @since 0.1.0 */
+export * as CacheKey from "./services/CacheKey.ts"
+/** A Schema-typed (JSON) view of a cache. @since 0.1.0 */
+export * as CacheTyped from "./services/CacheTyped.ts"
+/** In-memory LRU cache with TTL on the Effect Clock. @since 0.1.0 */
+export * as MemoryCache from "./providers/cache/memory.ts"
+/** Redis cache (node-redis). @since 0.1.0 */
+export * as RedisCache from "./providers/cache/redis.ts"
+/** Directory-backed cache that survives restarts. @since 0.1.0 */
+export * as DiskCache from "./providers/cache/disk.ts"
+/** Turns cache outages into misses. @since 0.1.0 */
+export * as CacheDegrade from "./layers/CacheDegrade.ts"

@@ -6,3 +6,6 @@
 
 /** The StorageProvider behaviour suite. @since 0.1.0 */
 export * as StorageProviderSuite from "./StorageProviderSuite.ts"
+
+/** The Cache behaviour suite. @since 0.1.0 */
+export * as CacheSuite from "./CacheSuite.ts"

@@ -26,4 +26,10 @@ describe("examples", () => {
     assert.strictEqual(listing.code, 0, listing.stderr)
     assert.strictEqual((JSON.parse(listing.stdout) as Array<unknown>).length, 2)
   })
+
+  it("cache.ts stores and reads a typed session through the degrade layer", () => {
+    const run = spawnSync(process.execPath, [`${EXAMPLES}cache.ts`], { encoding: "utf8", timeout: 60_000 })
+    assert.strictEqual(run.status, 0, run.stderr)
+    assert.strictEqual(run.stdout.trim(), "session:42 -> ada; session:7 -> miss")
+  })
 })
