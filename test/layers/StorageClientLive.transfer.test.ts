@@ -3,6 +3,7 @@ import { Effect, Stream } from "effect"
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { registryWith } from "../../src/layers/ProviderRegistryDefault.ts"
+import * as Memory from "../../src/providers/storage/memory.ts"
 import { decode, failure, flakyFactory, keysOf, makeClient, scratch, seed, text, TREE } from "./storageClientHarness.ts"
 
 describe("StorageClient read, write, copy", () => {
@@ -135,5 +136,25 @@ describe("StorageClient uploadFile and downloadFile", () => {
       yield* failure(client.downloadFile("msc://flaky/big.bin", join(dir, "got/big.bin")))
       assert.strictEqual(readFileSync(join(dir, "got/big.bin"), "utf8"), "old")
       assert.deepStrictEqual(readdirSync(join(dir, "got")), ["big.bin"])
+    }))
+})
+
+describe("StorageClient recursive delete of the local root", () => {
+  // The local file system is a memory store here, so a broken guard loses nothing real.
+  const memoryAsFiles = registryWith([{ ...Memory.factory, type: "file" }])
+
+  it.effect("refuses to empty the whole local file system, and deletes below it", () =>
+    Effect.gen(function*() {
+      const client = yield* makeClient(scratch(), { registry: memoryAsFiles })
+      yield* client.write("/x/a.txt", text("a"))
+      yield* client.write("/y.txt", text("y"))
+      for (const root of ["/", "file:///", "msc://__filesystem__/"]) {
+        const refused = yield* failure(client.delete(root, { recursive: true }))
+        assert.strictEqual(refused.reason, "InvalidPath")
+        assert.include(refused.message, "root of the local file system")
+      }
+      assert.deepStrictEqual(yield* keysOf(client, "/"), ["x/a.txt", "y.txt"])
+      assert.strictEqual((yield* client.delete("/x", { recursive: true })).deleted, 1)
+      assert.deepStrictEqual(yield* keysOf(client, "/"), ["y.txt"])
     }))
 })

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { StorageError } from "../../services/StorageProvider.ts"
-import type { StorageErrorReason } from "../../services/StorageProvider.ts"
+import { codeOf, describeErrno } from "../../services/Errno.ts"
 
 /**
  * The same error with `profile` set (kept when it is set already).
@@ -59,50 +59,6 @@ export const isDirectory = (operation: string, profile: string, key: string, url
     message: `${url} is a directory${hint === "" ? "" : `; ${hint}`}.`
   })
 
-const reasonOfErrno = (code: string | undefined): StorageErrorReason => {
-  switch (code) {
-    case "ENOENT":
-      return "NotFound"
-    case "EACCES":
-    case "EPERM":
-    case "EROFS":
-      return "PermissionDenied"
-    case "EEXIST":
-      return "AlreadyExists"
-    case "EISDIR":
-    case "ENOTDIR":
-    case "ENAMETOOLONG":
-    case "ELOOP":
-    case "EINVAL":
-      return "InvalidPath"
-    default:
-      // Out of space, too many open files, I/O errors: the disk, not the request.
-      return "Unavailable"
-  }
-}
-
-const describeErrno = (code: string | undefined): string => {
-  switch (code) {
-    case "ENOENT":
-      return "does not exist"
-    case "EACCES":
-    case "EPERM":
-      return "is not accessible (permission denied)"
-    case "EROFS":
-      return "is on a read-only file system"
-    case "EEXIST":
-      return "already exists"
-    case "EISDIR":
-      return "is a directory"
-    case "ENOTDIR":
-      return "has a parent that is not a directory"
-    case "ENOSPC":
-      return "cannot be written: no space left on the device"
-    default:
-      return `cannot be used (${code ?? "unknown error"})`
-  }
-}
-
 /**
  * A Node file system error on a local path, as a `StorageError` naming it.
  *
@@ -110,13 +66,11 @@ const describeErrno = (code: string | undefined): string => {
  * @category errors
  */
 export const localFileError = (operation: string, localPath: string, cause: unknown): StorageError => {
-  const code = typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
-    ? cause.code
-    : undefined
+  const [reason, what] = describeErrno(codeOf(cause))
   return new StorageError({
-    reason: reasonOfErrno(code),
+    reason,
     operation,
-    message: `The local file ${localPath} ${describeErrno(code)}.`,
+    message: `The local file ${localPath}: ${what}.`,
     cause
   })
 }

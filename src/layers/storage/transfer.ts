@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Effect, Stream } from "effect"
+import { FILESYSTEM_PROFILE } from "../../services/StorageConfig.ts"
 import { StorageError } from "../../services/StorageProvider.ts"
 import type { ObjectMetadata, PutOptions } from "../../services/StorageProvider.ts"
 import type { DeleteResult } from "../../services/StorageClient.ts"
@@ -103,6 +104,16 @@ export const deleteTarget = (target: Target, recursive: boolean): Effect.Effect<
       return yield* isDirectory("delete", profile, key, url, "pass recursive (rm -r) to delete everything under it")
     }
     const directory = stripSlashes(key)
+    if (directory === "" && profile === FILESYSTEM_PROFILE) {
+      // As rm's --preserve-root: never empty the whole local file system.
+      return yield* new StorageError({
+        reason: "InvalidPath",
+        operation: "delete",
+        profile,
+        key,
+        message: `Refusing to delete everything under ${url}: it is the root of the local file system.`
+      })
+    }
     const deleted = yield* provider.list({ prefix: directory === "" ? "" : directory + "/" }).pipe(
       Stream.mapEffect(
         (entry) =>

@@ -14,6 +14,7 @@ import * as fsp from "node:fs/promises"
 import { join } from "node:path"
 import { decodeEntry, decodeHead, HEADER_BYTES, withExpiry } from "./diskFormat.ts"
 import type { DiskEntry } from "./diskFormat.ts"
+import { codeOf } from "../../services/Errno.ts"
 
 /**
  * An open cache directory. `index` maps file names to sizes, least recently
@@ -36,7 +37,6 @@ const STALE_TEMP_MS = 10 * 60 * 1000
 const HEAD_READ_BYTES = HEADER_BYTES + 1024
 let tempCounter = 0
 
-const codeOf = (cause: unknown): unknown => (cause as { code?: unknown } | null)?.code
 
 const ignoreMissing = (cause: unknown): undefined => {
   if (codeOf(cause) === "ENOENT") return undefined

@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs"
 import { storageError, StorageError } from "../../services/StorageProvider.ts"
-import type { StorageErrorReason } from "../../services/StorageProvider.ts"
+import { codeOf, describeErrno } from "../../services/Errno.ts"
 
 /**
  * Flags of a read-only open. `O_NONBLOCK` keeps an open of a FIFO from
@@ -121,17 +121,6 @@ export const closeQuietly = (fd: number): void => {
   }
 }
 
-/**
- * The errno code of a Node error, if it has one.
- *
- * @since 0.1.0
- * @category errors
- */
-export const codeOf = (cause: unknown): string | undefined =>
-  typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
-    ? cause.code
-    : undefined
-
 const verbs: Readonly<Record<string, string>> = {
   head: "read the metadata of",
   read: "read",
@@ -143,35 +132,6 @@ const verbs: Readonly<Record<string, string>> = {
   make: "use the base path"
 }
 
-const described = (code: string | undefined): readonly [StorageErrorReason, string] => {
-  switch (code) {
-    case "EACCES":
-    case "EPERM":
-      return ["PermissionDenied", "permission denied"]
-    case "EROFS":
-      return ["PermissionDenied", "the file system is read-only"]
-    case "EEXIST":
-      return ["AlreadyExists", "it already exists"]
-    case "ENAMETOOLONG":
-      return ["InvalidPath", "the name is too long for the file system"]
-    case "ELOOP":
-      return ["InvalidPath", "too many levels of symbolic links"]
-    case "ENOSPC":
-      return ["Unavailable", "no space left on the device"]
-    case "EDQUOT":
-      return ["Unavailable", "the disk quota is exhausted"]
-    case "EMFILE":
-    case "ENFILE":
-      return ["Unavailable", "too many open files"]
-    case "EIO":
-      return ["Unavailable", "an I/O error occurred"]
-    case "EAGAIN":
-    case "EBUSY":
-      return ["Unavailable", "the file system is busy"]
-    default:
-      return ["Unavailable", "the file system failed"]
-  }
-}
 
 /**
  * A file system failure as a `StorageError` naming the key (and the local
@@ -191,7 +151,7 @@ export const fsError = (cause: unknown, operation: string, key: string, path: st
     return storageError("NotFound", `No object at '${key}'.`, { operation, key, cause })
   }
   if (code === "EISDIR") return notAnObject(key, operation)
-  const [reason, what] = described(code)
+  const [reason, what] = describeErrno(code)
   const detail = code === undefined ? (cause instanceof Error ? `: ${cause.message}` : "") : ` (${code}, ${path})`
   const culprit = key === "" ? "the base path" : `'${key}'`
   return storageError(reason, `Cannot ${verbs[operation] ?? operation} ${culprit}: ${what}${detail}.`, {
@@ -252,3 +212,5 @@ export const tempName = (name: string): string =>
  */
 export const isTempName = (name: string): boolean =>
   name.charCodeAt(0) === 46 /* "." */ && name.includes(TEMP_MARK) && TEMP_PATTERN.test(name)
+
+export { codeOf }
