@@ -45,3 +45,6 @@ export * as RedisCache from "./providers/cache/redis.ts"
 export * as DiskCache from "./providers/cache/disk.ts"
 /** Turns cache outages into misses. @since 0.1.0 */
 export * as CacheDegrade from "./layers/CacheDegrade.ts"
+
+/** OpenTelemetry traces and metrics exported over OTLP/HTTP; off by default. @since 0.1.0 */
+export * as Telemetry from "./layers/Telemetry.ts"

@@ -9,3 +9,6 @@ export * as StorageProviderSuite from "./StorageProviderSuite.ts"
 
 /** The Cache behaviour suite. @since 0.1.0 */
 export * as CacheSuite from "./CacheSuite.ts"
+
+/** In-memory capture of spans and metrics for tests. @since 0.1.0 */
+export * as TelemetryCapture from "./TelemetryCapture.ts"

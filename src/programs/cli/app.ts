@@ -16,11 +16,13 @@ import { rm } from "./commands/rm.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
+const subcommands = [ls, cat, cp, rm, info, glob, config] as const
+
 /**
  * @since 0.1.0
  * @category commands
  */
-export const strata = root.pipe(Command.withSubcommands([ls, cat, cp, rm, info, glob, config]))
+export const strata = root.pipe(Command.withSubcommands(subcommands))
 
 /**
  * @since 0.1.0
@@ -51,12 +53,27 @@ const sentence = (message: string): string => {
 }
 
 /**
- * Runs the CLI on `args` and succeeds with the exit code.
+ * Runs the CLI on `args` and succeeds with the exit code, inside a root span
+ * `strata <command>` (attributes `strata.args.count`, `strata.exit_code`).
  *
  * @since 0.1.0
  * @category running
  */
 export const runCli = (args: ReadonlyArray<string>) =>
+  runCommand(args).pipe(
+    Effect.tap((code) => Effect.annotateCurrentSpan("strata.exit_code", code)),
+    Effect.withSpan(spanName(args), { attributes: { "strata.args.count": args.length } })
+  )
+
+const SUBCOMMANDS: ReadonlySet<string> = new Set(subcommands.map((command) => command.name))
+
+/** The root span's name: `strata <subcommand>`, or `strata` when none is named. */
+const spanName = (args: ReadonlyArray<string>): string => {
+  const command = args.find((arg) => SUBCOMMANDS.has(arg))
+  return command === undefined ? "strata" : `strata ${command}`
+}
+
+const runCommand = (args: ReadonlyArray<string>) =>
   Command.runWith(strata, { version: VERSION })(args).pipe(
     Effect.as(ExitCode.ok as number),
     Effect.catchCause((cause) =>

@@ -7,7 +7,9 @@
 import { Console, Effect } from "effect"
 import { defaultRegistry } from "../../layers/ProviderRegistryDefault.ts"
 import { makeStorageClient } from "../../layers/StorageClientLive.ts"
+import { instrumentationWrap } from "../../layers/StorageInstrumentation.ts"
 import { loadConfig, validateProviderOptions } from "../../layers/StorageConfigLoader.ts"
+import { telemetrySettings } from "../../layers/telemetry/settings.ts"
 import { root } from "./root.ts"
 
 /**
@@ -29,13 +31,21 @@ export const currentConfig = Effect.gen(function*() {
 
 /**
  * A storage client over the current config, closed with the command's scope.
+ * Its providers are instrumented (spans and metrics) only when telemetry is
+ * enabled, as main.ts decides (see telemetry.ts).
  *
  * @since 0.1.0
  * @category context
  */
 export const currentClient = Effect.gen(function*() {
   const config = yield* currentConfig
-  return yield* makeStorageClient({ config, registry: defaultRegistry, cwd: process.cwd() })
+  const traced = telemetrySettings(process.env, config.opentelemetry).settings.enabled
+  return yield* makeStorageClient({
+    config,
+    registry: defaultRegistry,
+    cwd: process.cwd(),
+    ...(traced ? { wrap: instrumentationWrap(config, process.env) } : {})
+  })
 })
 
 /**

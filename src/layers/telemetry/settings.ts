@@ -1,0 +1,237 @@
+/**
+ * Telemetry settings, read the OpenTelemetry way: `OTEL_*` environment
+ * variables first, then the config file's `opentelemetry.metrics` section
+ * (MSC format). Reading never fails: every invalid value gives one warning
+ * line and falls back to its default. With nothing configured, telemetry is
+ * off.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Where one signal (traces or metrics) goes. An empty `exporters` list means
+ * the signal is off.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SignalSettings {
+  readonly exporters: ReadonlyArray<"otlp" | "console">
+  /** The full OTLP/HTTP URL, e.g. `http://127.0.0.1:4318/v1/traces`. */
+  readonly endpoint: string
+}
+
+/**
+ * Everything the telemetry layer needs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TelemetrySettings {
+  /** True when at least one signal has an exporter. */
+  readonly enabled: boolean
+  readonly serviceName: string
+  readonly resourceAttributes: Readonly<Record<string, string>>
+  readonly traces: SignalSettings
+  readonly metrics: SignalSettings & { readonly exportIntervalMillis: number }
+  /** Spans buffered before new ones are dropped. */
+  readonly maxQueueSize: number
+  /** Time limit of one export request. */
+  readonly exportTimeoutMillis: number
+  /** Time limit of the final flush when the layer's scope closes. */
+  readonly shutdownTimeoutMillis: number
+}
+
+/**
+ * Settings plus one warning line per invalid value that was ignored.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TelemetrySettingsResult {
+  readonly settings: TelemetrySettings
+  readonly warnings: ReadonlyArray<string>
+}
+
+/**
+ * The settings of disabled telemetry.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const disabledSettings: TelemetrySettings = {
+  enabled: false,
+  serviceName: "strata",
+  resourceAttributes: {},
+  traces: { exporters: [], endpoint: "http://localhost:4318/v1/traces" },
+  metrics: { exporters: [], endpoint: "http://localhost:4318/v1/metrics", exportIntervalMillis: 60_000 },
+  maxQueueSize: 2048,
+  exportTimeoutMillis: 2_000,
+  shutdownTimeoutMillis: 2_000
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const record = (value: unknown): Readonly<Record<string, unknown>> | undefined =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Readonly<Record<string, unknown>>
+    : undefined
+
+const nonEmpty = (value: string | undefined): string | undefined => {
+  const trimmed = value?.trim()
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed
+}
+
+const validUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value)
+    return url.protocol === "http:" || url.protocol === "https:"
+  } catch {
+    return false
+  }
+}
+
+const signalUrl = (base: string, signal: "traces" | "metrics"): string =>
+  `${base.replace(/\/+$/, "")}/v1/${signal}`
+
+/**
+ * Reads telemetry settings from `env` (`OTEL_*`) and the config file's
+ * `opentelemetry` section (as kept in `StorageConfig.opentelemetry`).
+ * Environment variables win over the file.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const telemetrySettings = (
+  env: Env,
+  configSection?: Readonly<Record<string, unknown>> | undefined
+): TelemetrySettingsResult => {
+  const warnings: Array<string> = []
+  const warn = (message: string) => warnings.push(message)
+
+  const url = (name: string, value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined
+    if (validUrl(value)) return value
+    warn(`ignoring ${name}=${JSON.stringify(value)}: not an http(s) URL`)
+    return undefined
+  }
+  const envUrl = (name: string) => url(name, nonEmpty(env[name]))
+
+  const millis = (name: string, value: unknown): number | undefined => {
+    if (value === undefined || value === null || value === "") return undefined
+    const number = typeof value === "number" ? value : Number(String(value).trim())
+    if (Number.isFinite(number) && number > 0) return number
+    warn(`ignoring ${name}=${JSON.stringify(value)}: not a positive number of milliseconds`)
+    return undefined
+  }
+
+  const exporters = (name: string, value: string | undefined): ReadonlyArray<"otlp" | "console"> | undefined => {
+    if (value === undefined) return undefined
+    const kinds = new Set<"otlp" | "console">()
+    let valid = false
+    for (const entry of value.split(",").map((part) => part.trim().toLowerCase()).filter((part) => part !== "")) {
+      if (entry === "otlp" || entry === "console") {
+        kinds.add(entry)
+        valid = true
+      } else if (entry === "none") {
+        valid = true
+      } else {
+        warn(`ignoring ${name} entry ${JSON.stringify(entry)}: expected otlp, console or none`)
+      }
+    }
+    return valid ? [...kinds] : undefined
+  }
+
+  // OTEL_SDK_DISABLED
+  const disabledValue = nonEmpty(env["OTEL_SDK_DISABLED"])?.toLowerCase()
+  if (disabledValue !== undefined && disabledValue !== "true" && disabledValue !== "false") {
+    warn(`ignoring OTEL_SDK_DISABLED=${JSON.stringify(env["OTEL_SDK_DISABLED"])}: expected true or false`)
+  }
+  const sdkDisabled = disabledValue === "true"
+
+  // The config file's opentelemetry.metrics section.
+  const metricsSection = record(configSection?.["metrics"])
+  const fileExporter = record(metricsSection?.["exporter"])
+  const fileReader = record(record(metricsSection?.["reader"])?.["options"])
+  const fileExporterType = fileExporter?.["type"]
+  let fileMetricExporters: ReadonlyArray<"otlp" | "console"> | undefined
+  if (fileExporterType === "otlp" || fileExporterType === "console") fileMetricExporters = [fileExporterType]
+  else if (fileExporterType !== undefined) {
+    warn(`ignoring opentelemetry.metrics.exporter.type ${JSON.stringify(fileExporterType)}: expected otlp or console`)
+  }
+  const fileEndpointValue = record(fileExporter?.["options"])?.["endpoint"]
+  const fileEndpoint = typeof fileEndpointValue === "string" || fileEndpointValue === undefined
+    ? url("opentelemetry.metrics.exporter.options.endpoint", fileEndpointValue)
+    : (warn("ignoring opentelemetry.metrics.exporter.options.endpoint: not a string"), undefined)
+
+  // Endpoints: the signal's own variable, then the generic one (+ /v1/<signal>), then the file.
+  const base = envUrl("OTEL_EXPORTER_OTLP_ENDPOINT")
+  const tracesUrl = envUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? (base && signalUrl(base, "traces"))
+  const metricsUrl = envUrl("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") ?? (base && signalUrl(base, "metrics")) ??
+    fileEndpoint
+
+  // Exporters: explicit choice, else otlp when an endpoint is configured, else off.
+  const tracesExporters = exporters("OTEL_TRACES_EXPORTER", nonEmpty(env["OTEL_TRACES_EXPORTER"])) ??
+    (tracesUrl !== undefined ? ["otlp" as const] : [])
+  const metricsExporters = exporters("OTEL_METRICS_EXPORTER", nonEmpty(env["OTEL_METRICS_EXPORTER"])) ??
+    fileMetricExporters ?? (metricsUrl !== undefined ? ["otlp" as const] : [])
+
+  const exportIntervalMillis = millis("OTEL_METRIC_EXPORT_INTERVAL", nonEmpty(env["OTEL_METRIC_EXPORT_INTERVAL"])) ??
+    millis("opentelemetry.metrics.reader.options.export_interval_millis", fileReader?.["export_interval_millis"]) ??
+    disabledSettings.metrics.exportIntervalMillis
+  const exportTimeoutMillis = millis("OTEL_EXPORTER_OTLP_TIMEOUT", nonEmpty(env["OTEL_EXPORTER_OTLP_TIMEOUT"])) ??
+    millis("opentelemetry.metrics.reader.options.export_timeout_millis", fileReader?.["export_timeout_millis"]) ??
+    disabledSettings.exportTimeoutMillis
+
+  const resourceAttributes = parseResourceAttributes(env["OTEL_RESOURCE_ATTRIBUTES"], warn)
+  const serviceName = nonEmpty(env["OTEL_SERVICE_NAME"]) ?? resourceAttributes["service.name"] ?? "strata"
+
+  const traces: SignalSettings = {
+    exporters: sdkDisabled ? [] : tracesExporters,
+    endpoint: tracesUrl ?? disabledSettings.traces.endpoint
+  }
+  const metrics = {
+    exporters: sdkDisabled ? [] : metricsExporters,
+    endpoint: metricsUrl ?? disabledSettings.metrics.endpoint,
+    exportIntervalMillis
+  }
+  return {
+    settings: {
+      ...disabledSettings,
+      enabled: traces.exporters.length > 0 || metrics.exporters.length > 0,
+      serviceName,
+      resourceAttributes,
+      traces,
+      metrics,
+      exportTimeoutMillis
+    },
+    warnings
+  }
+}
+
+/**
+ * `OTEL_RESOURCE_ATTRIBUTES`: `k=v,k=v`, keys and values trimmed and
+ * percent-decoded. An entry that is malformed is skipped with a warning.
+ */
+const parseResourceAttributes = (
+  value: string | undefined,
+  warn: (message: string) => void
+): Record<string, string> => {
+  const attributes: Record<string, string> = {}
+  if (value === undefined) return attributes
+  for (const entry of value.split(",")) {
+    if (entry.trim() === "") continue
+    const at = entry.indexOf("=")
+    const key = at < 0 ? "" : entry.slice(0, at).trim()
+    if (key === "") {
+      warn(`ignoring OTEL_RESOURCE_ATTRIBUTES entry ${JSON.stringify(entry.trim())}: expected key=value`)
+      continue
+    }
+    try {
+      attributes[decodeURIComponent(key)] = decodeURIComponent(entry.slice(at + 1).trim())
+    } catch {
+      warn(`ignoring OTEL_RESOURCE_ATTRIBUTES entry ${JSON.stringify(entry.trim())}: invalid percent-encoding`)
+    }
+  }
+  return attributes
+}

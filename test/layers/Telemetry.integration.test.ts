@@ -1,0 +1,214 @@
+/**
+ * The real `strata` executable exporting to a real OTLP/HTTP receiver (a
+ * node:http server on 127.0.0.1 decoding the exporters' JSON).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const MAIN = fileURLToPath(new URL("../../src/programs/cli/main.ts", import.meta.url))
+
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs strata without blocking the event loop (the receiver lives in it). */
+const runStrata = (args: ReadonlyArray<string>, cwd: string, env: Record<string, string>): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd,
+      env: { PATH: process.env["PATH"] ?? "", HOME: cwd, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
+interface OtlpValue {
+  readonly stringValue?: string
+  readonly intValue?: number | string
+}
+interface OtlpSpan {
+  readonly name: string
+  readonly traceId: string
+  readonly spanId: string
+  readonly parentSpanId?: string
+  readonly attributes?: ReadonlyArray<{ readonly key: string; readonly value: OtlpValue }>
+}
+
+interface Receiver {
+  readonly url: string
+  readonly spans: Array<OtlpSpan>
+  readonly metricNames: Set<string>
+  readonly paths: Array<string>
+  readonly close: () => Promise<void>
+}
+
+const startReceiver = (): Promise<Receiver> =>
+  new Promise((resolve) => {
+    const spans: Array<OtlpSpan> = []
+    const metricNames = new Set<string>()
+    const paths: Array<string> = []
+    const server = http.createServer((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        paths.push(`${request.method} ${request.url} ${request.headers["content-type"]}`)
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}")
+        if (request.url === "/v1/traces") {
+          for (const resource of body.resourceSpans ?? []) {
+            for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []))
+          }
+        } else if (request.url === "/v1/metrics") {
+          for (const resource of body.resourceMetrics ?? []) {
+            for (const scope of resource.scopeMetrics ?? []) {
+              for (const metric of scope.metrics ?? []) metricNames.add(metric.name)
+            }
+          }
+        }
+        response.writeHead(200, { "content-type": "application/json" }).end("{}")
+      })
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        spans,
+        metricNames,
+        paths,
+        close: () => new Promise((done) => server.close(() => done()))
+      })
+    })
+  })
+
+/** A port that was just free: nothing listens there. */
+const closedPort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = http.createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+const tree = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-otlp-"))
+  fs.mkdirSync(path.join(dir, "src", "sub"), { recursive: true })
+  fs.writeFileSync(path.join(dir, "src", "a.txt"), "alpha")
+  fs.writeFileSync(path.join(dir, "src", "sub", "b.txt"), "beta")
+  return dir
+}
+
+const attribute = (span: OtlpSpan, key: string): OtlpValue | undefined =>
+  span.attributes?.find((entry) => entry.key === key)?.value
+
+describe("Telemetry over OTLP/HTTP", () => {
+  it("takes the metrics exporter from the config file's opentelemetry section (MSC keys)", async () => {
+    const receiver = await startReceiver()
+    const dir = tree()
+    try {
+      const config = path.join(dir, "msc.yaml")
+      fs.writeFileSync(config, [
+        "opentelemetry:",
+        "  metrics:",
+        "    exporter:",
+        "      type: otlp",
+        `      options: {endpoint: "${receiver.url}/v1/metrics"}`,
+        "    reader:",
+        "      options: {export_interval_millis: 100}",
+        ""
+      ].join("\n"))
+      const run = await runStrata(["--config", config, "cp", "-r", "src", "dst"], dir, {})
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.isTrue(receiver.paths.some((line) => line.startsWith("POST /v1/metrics")), receiver.paths.join("; "))
+      assert.isTrue([...receiver.metricNames].some((name) => name.startsWith("strata.storage.")))
+    } finally {
+      await receiver.close()
+    }
+  })
+
+  it("exports the CLI's root span, the storage spans under it and the storage metrics", async () => {
+    const receiver = await startReceiver()
+    const dir = tree()
+    try {
+      const run = await runStrata(["cp", "-r", "src", "dst"], dir, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_METRIC_EXPORT_INTERVAL: "100"
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.strictEqual(fs.readFileSync(path.join(dir, "dst", "sub", "b.txt"), "utf8"), "beta")
+      assert.isTrue(receiver.paths.some((line) => line.startsWith("POST /v1/traces application/json")))
+
+      const roots = receiver.spans.filter((span) => span.name === "strata cp")
+      assert.strictEqual(roots.length, 1)
+      const root = roots[0]!
+      assert.isUndefined(root.parentSpanId || undefined)
+      assert.strictEqual(Number(attribute(root, "strata.exit_code")?.intValue), 0)
+      assert.strictEqual(Number(attribute(root, "strata.args.count")?.intValue), 4)
+
+      const storage = receiver.spans.filter((span) => span.name.startsWith("StorageProvider."))
+      assert.isAbove(storage.length, 0)
+      const byId = new Map(receiver.spans.map((span) => [span.spanId, span]))
+      for (const span of storage) {
+        assert.strictEqual(span.traceId, root.traceId, span.name)
+        // Follow the parents up: every chain ends at the root span.
+        let current: OtlpSpan | undefined = span
+        for (let depth = 0; current !== undefined && current.spanId !== root.spanId && depth < 20; depth++) {
+          current = current.parentSpanId ? byId.get(current.parentSpanId) : undefined
+        }
+        assert.strictEqual(current?.spanId, root.spanId, `${span.name} does not chain to the root span`)
+      }
+      assert.isTrue([...receiver.metricNames].some((name) => name.startsWith("strata.storage.")))
+    } finally {
+      await receiver.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
+
+  it("still copies, with exit code 0, when the collector is unreachable", async () => {
+    const dir = tree()
+    try {
+      const port = await closedPort()
+      const run = await runStrata(["cp", "-r", "src", "dst"], dir, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_METRIC_EXPORT_INTERVAL: "100"
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.strictEqual(fs.readFileSync(path.join(dir, "dst", "a.txt"), "utf8"), "alpha")
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 20_000)
+
+  it("warns once per invalid OTEL_* value and still runs the command", async () => {
+    const dir = tree()
+    try {
+      const run = await runStrata(["cp", "-r", "src", "dst"], dir, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: "not a url",
+        OTEL_METRIC_EXPORT_INTERVAL: "soon",
+        OTEL_METRICS_EXPORTER: "carrier-pigeon"
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      const warnings = run.stderr.split("\n").filter((line) => line.startsWith("strata: warning: "))
+      assert.deepStrictEqual(warnings, [
+        "strata: warning: ignoring OTEL_EXPORTER_OTLP_ENDPOINT=\"not a url\": not an http(s) URL",
+        "strata: warning: ignoring OTEL_METRICS_EXPORTER entry \"carrier-pigeon\": expected otlp, console or none",
+        "strata: warning: ignoring OTEL_METRIC_EXPORT_INTERVAL=\"soon\": not a positive number of milliseconds"
+      ])
+      assert.strictEqual(fs.readFileSync(path.join(dir, "dst", "a.txt"), "utf8"), "alpha")
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 20_000)
+})

@@ -1,0 +1,99 @@
+import { assert, describe, it } from "@effect/vitest"
+import { telemetrySettings } from "../../../src/layers/telemetry/settings.ts"
+
+describe("telemetrySettings", () => {
+  it("is off with nothing configured", () => {
+    const { settings, warnings } = telemetrySettings({})
+    assert.isFalse(settings.enabled)
+    assert.deepStrictEqual(settings.traces.exporters, [])
+    assert.deepStrictEqual(settings.metrics.exporters, [])
+    assert.strictEqual(settings.serviceName, "strata")
+    assert.deepStrictEqual(warnings, [])
+  })
+
+  it("turns on OTLP for both signals with the generic endpoint", () => {
+    const { settings, warnings } = telemetrySettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/",
+      OTEL_METRIC_EXPORT_INTERVAL: "250"
+    })
+    assert.isTrue(settings.enabled)
+    assert.deepStrictEqual(settings.traces, { exporters: ["otlp"], endpoint: "http://collector:4318/v1/traces" })
+    assert.deepStrictEqual(settings.metrics, {
+      exporters: ["otlp"],
+      endpoint: "http://collector:4318/v1/metrics",
+      exportIntervalMillis: 250
+    })
+    assert.deepStrictEqual(warnings, [])
+  })
+
+  it("uses signal endpoints as given and lets them win over the generic one", () => {
+    const { settings } = telemetrySettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://b/traces"
+    })
+    assert.strictEqual(settings.traces.endpoint, "https://b/traces")
+    assert.strictEqual(settings.metrics.endpoint, "http://a:4318/v1/metrics")
+  })
+
+  it("honours OTEL_*_EXPORTER (none, console, lists) and OTEL_SDK_DISABLED", () => {
+    const chosen = telemetrySettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318",
+      OTEL_TRACES_EXPORTER: "none",
+      OTEL_METRICS_EXPORTER: "console, otlp"
+    }).settings
+    assert.deepStrictEqual(chosen.traces.exporters, [])
+    assert.deepStrictEqual(chosen.metrics.exporters, ["console", "otlp"])
+    const disabled = telemetrySettings({ OTEL_SDK_DISABLED: "TRUE", OTEL_TRACES_EXPORTER: "console" }).settings
+    assert.isFalse(disabled.enabled)
+  })
+
+  it("reads service name and percent-decoded resource attributes", () => {
+    const { settings, warnings } = telemetrySettings({
+      OTEL_SERVICE_NAME: "ingest",
+      OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=prod, team=data%20eng,broken,bad=%E0%A4%A"
+    })
+    assert.strictEqual(settings.serviceName, "ingest")
+    assert.deepStrictEqual(settings.resourceAttributes, { "deployment.environment": "prod", team: "data eng" })
+    assert.deepStrictEqual(warnings, [
+      "ignoring OTEL_RESOURCE_ATTRIBUTES entry \"broken\": expected key=value",
+      "ignoring OTEL_RESOURCE_ATTRIBUTES entry \"bad=%E0%A4%A\": invalid percent-encoding"
+    ])
+  })
+
+  it("gives one warning per invalid value and falls back", () => {
+    const { settings, warnings } = telemetrySettings({
+      OTEL_SDK_DISABLED: "maybe",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://x",
+      OTEL_TRACES_EXPORTER: "zipkin",
+      OTEL_METRIC_EXPORT_INTERVAL: "-5"
+    })
+    assert.isFalse(settings.enabled)
+    assert.strictEqual(settings.metrics.exportIntervalMillis, 60_000)
+    assert.strictEqual(warnings.length, 4)
+    for (const warning of warnings) assert.notInclude(warning, "\n")
+  })
+
+  it("reads the config file's opentelemetry.metrics section, env winning", () => {
+    const section = {
+      metrics: {
+        reader: { options: { collect_interval_millis: 10, export_interval_millis: 1000 } },
+        exporter: { type: "otlp", options: { endpoint: "http://localhost:4318/v1/metrics" } }
+      }
+    }
+    const fromFile = telemetrySettings({}, section).settings
+    assert.deepStrictEqual(fromFile.metrics, {
+      exporters: ["otlp"],
+      endpoint: "http://localhost:4318/v1/metrics",
+      exportIntervalMillis: 1000
+    })
+    assert.deepStrictEqual(fromFile.traces.exporters, [])
+    const overridden = telemetrySettings({ OTEL_METRICS_EXPORTER: "none", OTEL_METRIC_EXPORT_INTERVAL: "5" }, section)
+    assert.deepStrictEqual(overridden.settings.metrics.exporters, [])
+    assert.strictEqual(overridden.settings.metrics.exportIntervalMillis, 5)
+    const bad = telemetrySettings({}, { metrics: { exporter: { type: "kafka" } } })
+    assert.isFalse(bad.settings.enabled)
+    assert.deepStrictEqual(bad.warnings, [
+      "ignoring opentelemetry.metrics.exporter.type \"kafka\": expected otlp or console"
+    ])
+  })
+})
