@@ -5,16 +5,17 @@
  *
  * - (a) default: no tracer installed (Effect's native tracer, spans kept in
  *   memory and dropped) and the default metric registry;
- * - (b) recording: a tracer that pushes every span into an array (what an
- *   exporter's tracer does before it batches) and metrics on, i.e. telemetry
- *   on without the network. Both sides run under it; only ours makes spans.
+ * - (b) recording: a tracer that pushes a record of every ended span (ids,
+ *   name, attributes, times, outcome) into an array, what an exporter's
+ *   tracer does before it batches, and metrics on, i.e. telemetry on without
+ *   the network. Both sides run under it; only ours makes spans.
  *
  * Informational rows: the same on the memory provider, where an operation
  * costs a few µs, so the ratio shows the instrumentation's absolute cost.
  *
  * @since 0.1.0
  */
-import { Effect, Metric, Tracer } from "effect"
+import { Effect, Exit, Metric, Tracer } from "effect"
 import * as fsp from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -28,20 +29,42 @@ import type { BenchResult } from "./harness.ts"
 const COUNT = 2_000
 const SIZE = 4 * 1024
 const PASSES = 5
-const REPEATS = 7
+const REPEATS = 9
 const TARGET = 0.91
 const keys = Array.from({ length: COUNT }, (_, i) => `d${String(i % 20).padStart(2, "0")}/object-${i}.bin`)
 const payload = new Uint8Array(SIZE).map((_, i) => (i * 31) & 0xff)
 
-/** A tracer recording every span, cleared before each timed run. */
-const recorded: Array<Tracer.Span> = []
-const recordingTracer = Tracer.make({
-  span(options) {
-    const span = new Tracer.NativeSpan(options)
-    recorded.push(span)
-    return span
+/** What an exporter keeps of an ended span (not the span: its exit holds the operation's result). */
+interface SpanRecord {
+  readonly traceId: string
+  readonly spanId: string
+  readonly name: string
+  readonly attributes: ReadonlyMap<string, unknown>
+  readonly startTime: bigint
+  readonly endTime: bigint
+  readonly ok: boolean
+}
+
+/** Spans recorded by the tracer, cleared before each timed run. */
+const recorded: Array<SpanRecord> = []
+
+class RecordingSpan extends Tracer.NativeSpan {
+  override end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    if (this.status._tag === "Ended") return
+    recorded.push({
+      traceId: this.traceId,
+      spanId: this.spanId,
+      name: this.name,
+      attributes: this.attributes,
+      startTime: this.startTime,
+      endTime,
+      ok: Exit.isSuccess(exit)
+    })
+    super.end(endTime, Exit.void)
   }
-})
+}
+
+const recordingTracer = Tracer.make({ span: (options) => new RecordingSpan(options) })
 
 type Mode = "default" | "recording"
 

@@ -146,10 +146,11 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
         call.metrics.started(fiber.context)
         return Effect.onExit(
           span === undefined ? effect : Effect.withParentSpan(effect, span),
-          (exit) =>
-            Effect.sync(() =>
-              finish(call, fiber.context, clock, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), moved)
-            )
+          // Called once, at the exit: the recording is synchronous, so no effect is needed for it.
+          (exit) => {
+            finish(call, fiber.context, clock, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), moved)
+            return Effect.void
+          }
         )
       }
       return untraced(fiber) ? run(undefined) : Effect.useSpan(`StorageProvider.${name}`, spanOptions(attributes), run)
