@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { freePort } from "../support/ports.ts"
 
 const MAIN = fileURLToPath(new URL("../../src/programs/cli/main.ts", import.meta.url))
 
@@ -92,16 +93,6 @@ const startReceiver = (): Promise<Receiver> =>
     })
   })
 
-/** A port that was just free: nothing listens there. */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = http.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-
 const tree = (): string => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-otlp-"))
   fs.mkdirSync(path.join(dir, "src", "sub"), { recursive: true })
@@ -179,7 +170,7 @@ describe("Telemetry over OTLP/HTTP", () => {
   it("still copies, with exit code 0, when the collector is unreachable", async () => {
     const dir = tree()
     try {
-      const port = await closedPort()
+      const port = await freePort()
       const run = await runStrata(["cp", "-r", "src", "dst"], dir, {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
         OTEL_METRIC_EXPORT_INTERVAL: "100"

@@ -13,6 +13,7 @@ import { spawn, spawnSync } from "node:child_process"
 import type { ChildProcess } from "node:child_process"
 import * as net from "node:net"
 import { afterAll, beforeAll, describe, it } from "vitest"
+import { freePort } from "./ports.ts"
 
 /**
  * @since 0.1.0
@@ -48,23 +49,6 @@ export const redisServerInstalled: boolean = (() => {
   const probe = spawnSync("redis-server", ["--version"], { stdio: "ignore" })
   return probe.error === undefined && probe.status === 0
 })()
-
-/**
- * A TCP port that nothing listens on (at the time of asking).
- *
- * @since 0.1.0
- * @category ports
- */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 
 /** One PING over a raw socket: true when the answer is +PONG. */
 const ping = (port: number): Promise<boolean> =>
@@ -177,3 +161,5 @@ export const describeRedis = (name: string, body: (server: () => RedisServer) =>
     })
   })
 }
+
+export { freePort }

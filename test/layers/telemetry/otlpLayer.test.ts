@@ -1,18 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Metric } from "effect"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import { layerFromSettings } from "../../../src/layers/telemetry/otlpLayer.ts"
 import { disabledSettings, telemetrySettings } from "../../../src/layers/telemetry/settings.ts"
-
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = http.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
+import { freePort } from "../../support/ports.ts"
 
 describe("Telemetry layerFromSettings", () => {
   it("is Layer.empty when telemetry is off", () => {
@@ -22,7 +12,7 @@ describe("Telemetry layerFromSettings", () => {
 
   it.effect("never fails the program when the collector is unreachable", () =>
     Effect.gen(function*() {
-      const port = yield* Effect.promise(closedPort)
+      const port = yield* Effect.promise(freePort)
       const { settings } = telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` })
       const program = Effect.gen(function*() {
         yield* Metric.update(Metric.counter("otlp_layer_test_total"), 1)
