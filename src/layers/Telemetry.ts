@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Layer } from "effect"
-import { layerFromSettings } from "./telemetry/otlpLayer.ts"
+import { layerFromSettings, type TelemetryLayerOptions } from "./telemetry/otlpLayer.ts"
 import { type TelemetrySettings, telemetrySettings } from "./telemetry/settings.ts"
 
 export {
@@ -15,7 +15,12 @@ export {
    * @since 0.1.0
    * @category layers
    */
-  layerFromSettings
+  layerFromSettings,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  type TelemetryLayerOptions
 } from "./telemetry/otlpLayer.ts"
 export {
   /**
@@ -63,7 +68,8 @@ export {
  * @since 0.1.0
  * @category layers
  */
-export const layer = (settings: TelemetrySettings): Layer.Layer<never> => layerFromSettings(settings)
+export const layer = (settings: TelemetrySettings, options?: TelemetryLayerOptions): Layer.Layer<never> =>
+  layerFromSettings(settings, options)
 
 /**
  * The exporter layer configured from `env` and the config file's

@@ -20,7 +20,10 @@ if (import.meta.main) {
   const Telemetry = Layer.unwrap(Effect.gen(function*() {
     const telemetry = yield* cliTelemetrySettings(args, process.env)
     for (const warning of telemetry.warnings) process.stderr.write(`strata: warning: ${warning}\n`)
-    return layerFromSettings(telemetry.settings)
+    return layerFromSettings(telemetry.settings, {
+      onDroppedSpans: (count) =>
+        process.stderr.write(`strata: warning: telemetry dropped ${count} spans (the export queue was full).\n`)
+    })
   }))
   runCli(args).pipe(
     Effect.provide(Telemetry),

@@ -21,4 +21,25 @@ describe("Telemetry layerFromSettings", () => {
       const exit = yield* Effect.exit(program.pipe(Effect.provide(layerFromSettings(settings))))
       assert.deepStrictEqual(exit, Exit.succeed(7))
     }), 15_000)
+
+  it.effect("counts the spans a full export queue drops, and reports them when it closes", () =>
+    Effect.gen(function*() {
+      const port = yield* Effect.promise(freePort)
+      const base = telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }).settings
+      const tinyQueue = { ...base, maxQueueSize: 4 }
+      const drops: Array<number> = []
+      const burst = Effect.forEach(Array.from({ length: 200 }, (_, i) => i), (i) =>
+        Effect.succeed(i).pipe(Effect.withSpan(`burst-${i}`)), { discard: true })
+      yield* burst.pipe(Effect.provide(layerFromSettings(tinyQueue, { onDroppedSpans: (n) => drops.push(n) })))
+      assert.strictEqual(drops.length, 1)
+      assert.isAbove(drops[0] ?? 0, 100, "most of a 200-span burst cannot fit a queue of 4")
+      assert.isAtMost(drops[0] ?? 0, 200)
+
+      const none: Array<number> = []
+      yield* Effect.succeed(1).pipe(
+        Effect.withSpan("one"),
+        Effect.provide(layerFromSettings(base, { onDroppedSpans: (n) => none.push(n) }))
+      )
+      assert.deepStrictEqual(none, [], "a span that fits the queue is not a drop")
+    }), 20_000)
 })
