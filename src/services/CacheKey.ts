@@ -62,6 +62,32 @@ export const keyError = (key: string, operation: string): CacheError | undefined
 }
 
 /**
+ * The error of the first unusable key of a batch, or undefined (one pass, no
+ * Effect per key: batch calls are hot paths).
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const firstKeyError = (keys: ReadonlyArray<string>, operation: string): CacheError | undefined => {
+  for (const key of keys) {
+    const error = keyError(key, operation)
+    if (error !== undefined) return error
+  }
+  return undefined
+}
+
+/**
+ * Fails with the first unusable key of a batch.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateKeys = (keys: ReadonlyArray<string>, operation: string): Effect.Effect<void, CacheError> => {
+  const error = firstKeyError(keys, operation)
+  return error === undefined ? Effect.void : Effect.fail(error)
+}
+
+/**
  * The key itself when usable, an `InvalidKey` error naming it otherwise.
  *
  * @since 0.1.0
@@ -95,6 +121,23 @@ export const validateValue = (
         message: `The value for cache key '${key}' is ${value.byteLength} bytes, over the limit of ${maxValueBytes} bytes.`
       })
     )
+
+/**
+ * Checks every key and value of a batch write before anything is written: the
+ * first unusable key (`InvalidKey`) or oversized value (`ValueTooLarge`) fails.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateEntries = (
+  entries: ReadonlyArray<readonly [key: string, value: Uint8Array]>,
+  maxValueBytes: number,
+  operation: string
+): Effect.Effect<void, CacheError> =>
+  Effect.forEach(entries, ([key, value]) =>
+    Effect.andThen(validateKey(key, operation), validateValue(key, value, maxValueBytes, operation)), {
+    discard: true
+  })
 
 /**
  * A TTL in whole milliseconds (rounded up), undefined for no TTL, or an

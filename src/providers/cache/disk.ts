@@ -31,8 +31,9 @@ import { Clock, Effect, Layer, Option, Schema } from "effect"
 import type { Duration } from "effect"
 import { Cache, CacheError } from "../../services/Cache.ts"
 import type { CacheShape, SetOptions } from "../../services/Cache.ts"
-import { keyError, ttlMillis, validateKey, validateValue } from "../../services/CacheKey.ts"
+import { ttlMillis, validateEntries, validateKey, validateKeys, validateValue } from "../../services/CacheKey.ts"
 import { encodeEntry } from "./diskFormat.ts"
+import { codeOf } from "../../services/Errno.ts"
 import { nameOf, openStore, readEntry, removeEntry, touchEntry, writeFile } from "./diskStore.ts"
 import type { DiskStore } from "./diskStore.ts"
 
@@ -54,19 +55,8 @@ export const DiskCacheOptions = Schema.Struct({
 })
 export type DiskCacheOptions = typeof DiskCacheOptions.Type
 
-const codeOrMessage = (cause: unknown): string => {
-  const code = (cause as { code?: unknown } | null)?.code
-  return typeof code === "string" ? code : cause instanceof Error ? cause.message : String(cause)
-}
-
-/** The first bad key's error, checked without an Effect per key. */
-const validateKeys = (keys: ReadonlyArray<string>, operation: string): Effect.Effect<void, CacheError> => {
-  for (const key of keys) {
-    const error = keyError(key, operation)
-    if (error !== undefined) return Effect.fail(error)
-  }
-  return Effect.void
-}
+const codeOrMessage = (cause: unknown): string =>
+  codeOf(cause) ?? (cause instanceof Error ? cause.message : String(cause))
 
 const expiryOf = (ttl: number | undefined, now: number): number => (ttl === undefined ? 0 : now + ttl)
 
@@ -116,10 +106,7 @@ const makeShape = (store: DiskStore, maxValueBytes: number): CacheShape => {
 
   const setMany = Effect.fn("DiskCache.setMany")(
     function*(entries: ReadonlyArray<readonly [key: string, value: Uint8Array]>, options?: SetOptions) {
-      for (const [key, value] of entries) {
-        yield* validateKey(key, "setMany")
-        yield* validateValue(key, value, maxValueBytes, "setMany")
-      }
+      yield* validateEntries(entries, maxValueBytes, "setMany")
       const ttl = yield* ttlMillis(options?.ttl, "setMany", entries[0]?.[0] ?? "")
       if (entries.length === 0) return
       const now = yield* Clock.currentTimeMillis

@@ -33,7 +33,7 @@ import { Effect, Layer, Option, Schema } from "effect"
 import type { Clock, Duration } from "effect"
 import { Cache } from "../../services/Cache.ts"
 import type { CacheError, CacheShape, SetOptions } from "../../services/Cache.ts"
-import { keyError, ttlError, ttlToMillis, validateValue } from "../../services/CacheKey.ts"
+import { firstKeyError, keyError, ttlError, ttlToMillis, validateValue } from "../../services/CacheKey.ts"
 import { Lru } from "./memoryLru.ts"
 
 const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
@@ -100,15 +100,6 @@ export const make = (options: MemoryCacheOptions = {}): Effect.Effect<CacheShape
 export const layer = (options: MemoryCacheOptions = {}): Layer.Layer<Cache, Schema.SchemaError> =>
   Layer.effect(Cache, make(options))
 
-/** The error of the first unusable key, or undefined. */
-const checkKeys = (keys: ReadonlyArray<string>, operation: string): CacheError | undefined => {
-  for (const key of keys) {
-    const error = keyError(key, operation)
-    if (error !== undefined) return error
-  }
-  return undefined
-}
-
 /** The TTL in millis, `Infinity` for none, or NaN when invalid. */
 const ttlOf = (ttl: SetOptions["ttl"]): number => (ttl === undefined ? Infinity : ttlToMillis(ttl))
 
@@ -131,7 +122,7 @@ const makeUnsafe = (options: MemoryCacheOptions, clock: Clock.Clock): CacheShape
   }
 
   const getMany = (keys: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, Uint8Array>, CacheError> => {
-    const invalid = checkKeys(keys, "getMany")
+    const invalid = firstKeyError(keys, "getMany")
     if (invalid !== undefined) return Effect.fail(invalid)
     return Effect.sync(() => {
       const found = new Map<string, Uint8Array>()
@@ -156,7 +147,7 @@ const makeUnsafe = (options: MemoryCacheOptions, clock: Clock.Clock): CacheShape
     batch: ReadonlyArray<readonly [key: string, value: Uint8Array]>,
     options?: SetOptions
   ): Effect.Effect<void, CacheError> => {
-    const invalid = checkKeys(batch.map(([key]) => key), "setMany")
+    const invalid = firstKeyError(batch.map(([key]) => key), "setMany")
     if (invalid !== undefined) return Effect.fail(invalid)
     for (const [key, value] of batch) {
       if (value.byteLength > maxValueBytes) return Effect.asVoid(validateValue(key, value, maxValueBytes, "setMany"))
@@ -180,7 +171,7 @@ const makeUnsafe = (options: MemoryCacheOptions, clock: Clock.Clock): CacheShape
   }
 
   const deleteMany = (keys: ReadonlyArray<string>): Effect.Effect<number, CacheError> => {
-    const invalid = checkKeys(keys, "deleteMany")
+    const invalid = firstKeyError(keys, "deleteMany")
     if (invalid !== undefined) return Effect.fail(invalid)
     return Effect.sync(() => {
       let count = 0

@@ -28,7 +28,7 @@ import type { Duration } from "effect"
 import { createClient, ErrorReply, RESP_TYPES } from "redis"
 import { Cache, CacheError } from "../../services/Cache.ts"
 import type { CacheShape, SetOptions } from "../../services/Cache.ts"
-import { keyError, ttlMillis, validateKey, validateValue } from "../../services/CacheKey.ts"
+import { firstKeyError, ttlMillis, validateEntries, validateKey, validateValue } from "../../services/CacheKey.ts"
 
 const Millis = Schema.Number.check(Schema.isGreaterThan(0), Schema.isFinite())
 
@@ -183,14 +183,8 @@ const makeShape = (client: Client, options: RedisCacheOptions, shownUrl: string)
     })
   /** The keys as sent to Redis, or the error of the first bad key (checked without an Effect per key). */
   const redisKeys = (keys: ReadonlyArray<string>, operation: string): Effect.Effect<Array<string>, CacheError> => {
-    const sent: Array<string> = []
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!
-      const error = keyError(key, operation)
-      if (error !== undefined) return Effect.fail(error)
-      sent.push(prefix + key)
-    }
-    return Effect.succeed(sent)
+    const error = firstKeyError(keys, operation)
+    return error === undefined ? Effect.succeed(keys.map((key) => prefix + key)) : Effect.fail(error)
   }
 
   const get = Effect.fn("RedisCache.get")(function*(key: string) {
@@ -219,22 +213,19 @@ const makeShape = (client: Client, options: RedisCacheOptions, shownUrl: string)
     const ttl = yield* ttlMillis(setOptions?.ttl, "set", key)
     yield* run("set", [key], () =>
       ttl === undefined
-        ? client.set(prefix + key, Buffer.from(value.buffer, value.byteOffset, value.byteLength))
-        : client.set(prefix + key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), {
+        ? client.set(prefix + key, asBuffer(value))
+        : client.set(prefix + key, asBuffer(value), {
           expiration: { type: "PX", value: ttl }
         }))
   })
 
   const setMany = Effect.fn("RedisCache.setMany")(
     function*(entries: ReadonlyArray<readonly [key: string, value: Uint8Array]>, setOptions?: SetOptions) {
-      for (const [key, value] of entries) {
-        yield* validateKey(key, "setMany")
-        yield* validateValue(key, value, maxValueBytes, "setMany")
-      }
+      yield* validateEntries(entries, maxValueBytes, "setMany")
       const ttl = yield* ttlMillis(setOptions?.ttl, "setMany", entries[0]?.[0] ?? "")
       if (entries.length === 0) return
       const pairs = entries.map(([key, value]) =>
-        [prefix + key, Buffer.from(value.buffer, value.byteOffset, value.byteLength)] as [string, Buffer]
+        [prefix + key, asBuffer(value)] as [string, Buffer]
       )
       const keys = entries.map(([key]) => key)
       if (ttl === undefined) {
@@ -269,6 +260,9 @@ const makeShape = (client: Client, options: RedisCacheOptions, shownUrl: string)
 
   return { get, getMany, set, setMany, delete: del, deleteMany, touch }
 }
+
+/** A Buffer view of the bytes, without copying (node-redis sends Buffers as binary). */
+const asBuffer = (value: Uint8Array): Buffer => Buffer.from(value.buffer, value.byteOffset, value.byteLength)
 
 /**
  * A Redis cache whose connection lives as long as the current scope (closed
