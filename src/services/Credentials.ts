@@ -1,0 +1,75 @@
+/**
+ * Credentials for storage providers, after MSC's credentials contract:
+ * `get` gives the current credentials, `refresh` renews them. A profile's
+ * `credentials_provider: {type, options}` names a `CredentialsFactory`
+ * registered by type; the storage provider receives the built provider in its
+ * `ProviderContext`. Every secret is `Redacted`, so it never reaches a log,
+ * a span or an error message.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import type { Effect, Redacted, Scope } from "effect"
+import type { ConfigError } from "./StorageConfig.ts"
+
+/**
+ * One set of credentials. Azure's connection string travels as `accessKey`
+ * (MSC does the same); provider-specific extras go in `custom`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly accessKey: Redacted.Redacted<string>
+  readonly secretKey: Redacted.Redacted<string>
+  readonly token?: Redacted.Redacted<string> | undefined
+  /** When the credentials stop working; absent for credentials that do not expire. */
+  readonly expiration?: Date | undefined
+  readonly custom?: Readonly<Record<string, Redacted.Redacted<string>>> | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export const CredentialsErrorReason = Schema.Literals(["NotFound", "Invalid", "Expired", "Unavailable"])
+
+/**
+ * Credentials could not be had. The message names the source (a file, an
+ * environment variable, a profile), never a secret.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CredentialsError extends Schema.TaggedError<CredentialsError>()("CredentialsError", {
+  reason: CredentialsErrorReason,
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect())
+}) {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CredentialsProviderShape {
+  /** The current credentials (cached ones while they are valid). */
+  readonly get: Effect.Effect<Credentials, CredentialsError>
+  /** Renew now (after the backend rejected the current ones, say). */
+  readonly refresh: Effect.Effect<void, CredentialsError>
+}
+
+/**
+ * How to build one credentials provider type from a config file's
+ * `credentials_provider` entry.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CredentialsFactory<Options = any> {
+  readonly type: string
+  readonly options: Schema.Codec<Options, unknown>
+  readonly make: (
+    options: Options,
+    context: { readonly profile: string; readonly file?: string | undefined }
+  ) => Effect.Effect<CredentialsProviderShape, CredentialsError | ConfigError, Scope.Scope>
+}
