@@ -9,17 +9,23 @@
  *   name, attributes, times, outcome) into an array, what an exporter's
  *   tracer does before it batches, and metrics on, i.e. telemetry on without
  *   the network. Both sides run under it; only ours makes spans.
+ * - (c) otlp: the real `Telemetry` layer (OpenTelemetry SDK tracer, batch
+ *   span processor, metric reader) exporting OTLP/HTTP to a local receiver
+ *   that accepts and discards every request: telemetry on, as users run it.
  *
  * Informational rows: the same on the memory provider, where an operation
  * costs a few µs, so the ratio shows the instrumentation's absolute cost.
  *
  * @since 0.1.0
  */
-import { Effect, Exit, Metric, Tracer } from "effect"
+import { Effect, Exit, ManagedRuntime, Metric, Tracer } from "effect"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import * as fsp from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { instrument } from "../src/layers/StorageInstrumentation.ts"
+import * as Telemetry from "../src/layers/Telemetry.ts"
 import * as Memory from "../src/providers/storage/memory.ts"
 import * as Posix from "../src/providers/storage/posix.ts"
 import type { StorageProviderShape } from "../src/services/StorageProvider.ts"
@@ -66,7 +72,35 @@ class RecordingSpan extends Tracer.NativeSpan {
 
 const recordingTracer = Tracer.make({ span: (options) => new RecordingSpan(options) })
 
-type Mode = "default" | "recording"
+type Mode = "default" | "recording" | "otlp"
+
+const MODE_LABELS: Record<Mode, string> = {
+  default: "no tracer",
+  recording: "recording tracer + metrics",
+  otlp: "OTLP exporter on"
+}
+
+/** A receiver that accepts every OTLP/HTTP request and discards it. */
+const startSink = async () => {
+  const server = createServer((request, response) => {
+    request.resume()
+    request.on("end", () => response.writeHead(200, { "content-type": "application/json" }).end("{}"))
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+const otlpRuntime = (port: number) =>
+  ManagedRuntime.make(Telemetry.layer({
+    ...Telemetry.disabledSettings,
+    enabled: true,
+    serviceName: "strata-bench",
+    traces: { exporters: ["otlp"], endpoint: `http://127.0.0.1:${port}/v1/traces` },
+    metrics: { exporters: ["otlp"], endpoint: `http://127.0.0.1:${port}/v1/metrics`, exportIntervalMillis: 1_000 }
+  }))
+
+let runtime: ManagedRuntime.ManagedRuntime<never, never> | undefined
 
 const runGets = (p: StorageProviderShape, ops: number, concurrency: number, mode: Mode) => {
   const program = Effect.forEach(
@@ -74,6 +108,7 @@ const runGets = (p: StorageProviderShape, ops: number, concurrency: number, mode
     (i) => p.getBytes(keys[i % COUNT]!),
     { concurrency, discard: true }
   )
+  if (mode === "otlp") return runtime!.runPromise(program)
   return Effect.runPromise(
     mode === "default"
       ? program
@@ -91,9 +126,7 @@ const bench = (label: string, plain: StorageProviderShape, concurrency: number, 
     }
   })
   return compare({
-    name: `${label} getBytes 4 KiB instrumented, c=${concurrency}, ${
-      mode === "default" ? "no tracer" : "recording tracer + metrics"
-    }`,
+    name: `${label} getBytes 4 KiB instrumented, c=${concurrency}, ${MODE_LABELS[mode]}`,
     baseline: `${label} getBytes, not instrumented`,
     ops,
     repeats: REPEATS,
@@ -110,6 +143,8 @@ const bench = (label: string, plain: StorageProviderShape, concurrency: number, 
 export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
   const results: Array<BenchResult> = []
   const dir = await fsp.mkdtemp(join(tmpdir(), "strata-bench-"))
+  const sink = await startSink()
+  runtime = otlpRuntime(sink.port)
   try {
     const posix = await Effect.runPromise(Posix.make({ basePath: dir }))
     const memory = await Effect.runPromise(Memory.make())
@@ -119,11 +154,13 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
         discard: true
       })
     )
-    for (const mode of ["default", "recording"] as const) {
+    for (const mode of ["default", "recording", "otlp"] as const) {
       for (const concurrency of [1, 16]) results.push(await bench("posix", posix, concurrency, mode, true))
     }
-    for (const mode of ["default", "recording"] as const) results.push(await bench("memory", memory, 1, mode, false))
+    for (const mode of ["default", "recording", "otlp"] as const) results.push(await bench("memory", memory, 1, mode, false))
   } finally {
+    await runtime.dispose()
+    await sink.close()
     await fsp.rm(dir, { recursive: true, force: true })
   }
   return results

@@ -21,9 +21,10 @@
  *
  * Cost: with no tracer installed (Effect's default native tracer, which
  * exports nothing) no spans are made at all, only the metrics, which are
- * in-memory map updates; with a tracer, a span and its parent-span context
- * cost a few µs per operation. See `bench/README.md`. When telemetry is off
- * the CLI does not wrap at all.
+ * in-memory map updates (~2 µs); with a tracer, making the span and
+ * providing it as the parent of the provider's work adds ~2 µs more
+ * (measured on the memory provider, see `bench/README.md`). When telemetry
+ * is off the CLI does not wrap at all.
  *
  * @since 0.1.0
  */
@@ -77,7 +78,7 @@ const byteLength = (bytes: Uint8Array) => bytes.byteLength
 
 /**
  * No tracer installed: Effect's native tracer keeps spans in memory and drops
- * them, so none are made (providing the parent span costs a few µs).
+ * them, so none are made.
  */
 const untraced = (fiber: Fiber.Fiber<unknown, unknown>): boolean => fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
 
@@ -145,15 +146,20 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
         const call: Call = { span, metrics: metricsOf(operation), started: clock.monotonicTimeNanosUnsafe() }
         call.metrics.started(fiber.context)
         return Effect.onExit(
-          span === undefined ? effect : Effect.withParentSpan(effect, span),
+          // Not `Effect.withParentSpan`: it captures a stack trace (`new Error()`) per call, most of a span's cost.
+          span === undefined ? effect : Effect.provideService(effect, Tracer.ParentSpan, span),
           // Called once, at the exit: the recording is synchronous, so no effect is needed for it.
           (exit) => {
             finish(call, fiber.context, clock, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), moved)
+            span?.end(clock.currentTimeNanosUnsafe(), exit)
             return Effect.void
           }
         )
       }
-      return untraced(fiber) ? run(undefined) : Effect.useSpan(`StorageProvider.${name}`, spanOptions(attributes), run)
+      // `makeSpan` and ending it in our own exit hook: `useSpan` would add a second hook.
+      return untraced(fiber)
+        ? run(undefined)
+        : Effect.flatMap(Effect.makeSpan(`StorageProvider.${name}`, spanOptions(attributes)), run)
     })
 
   /** A stream operation: the span and the clock start when the stream runs and stop when it ends. */
