@@ -15,7 +15,6 @@
  */
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as OtelMetrics from "@effect/opentelemetry/OtelMetrics"
-import * as OtelTracer from "@effect/opentelemetry/OtelTracer"
 import * as Resource from "@effect/opentelemetry/Resource"
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http"
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
@@ -28,6 +27,7 @@ import {
   type SpanProcessor
 } from "@opentelemetry/sdk-trace-base"
 import { Layer } from "effect"
+import * as OtelTracerLayer from "./otelTracerLayer.ts"
 import type { TelemetrySettings } from "./settings.ts"
 
 /**
@@ -147,7 +147,7 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
   const [first, ...rest] = processors
   const tracing = first === undefined
     ? Layer.empty
-    : Layer.provide(OtelTracer.layer, NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout }))
+    : Layer.provide(OtelTracerLayer.layer, NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout }))
   const [reader, ...moreReaders] = readers
   const metrics = reader === undefined
     ? Layer.empty
