@@ -16,10 +16,10 @@
  * @since 0.1.0
  */
 import { CborWriter } from "./cborWriter.ts"
-import { CborError, halfToNumber, NdArray, Tagged, tagOfTypedArray, typedArrayOf } from "./cborTypes.ts"
+import { CborError, halfToNumber, NdArray, SimpleValue, Tagged, tagOfTypedArray, typedArrayOf } from "./cborTypes.ts"
 import type { TypedArray } from "./cborTypes.ts"
 
-export { CborError, NdArray, Tagged } from "./cborTypes.ts"
+export { CborError, NdArray, SimpleValue, Tagged } from "./cborTypes.ts"
 export type { TypedArray } from "./cborTypes.ts"
 
 const MAX_DEPTH = 512
@@ -97,6 +97,7 @@ const writeObject = (writer: CborWriter, value: object | null, depth: number): v
     writer.head(6, 0)
     return writer.text(value.toISOString())
   }
+  if (value instanceof SimpleValue) return writer.head(7, value.value)
   if (value instanceof Tagged) {
     writer.head(6, value.tag)
     return writeValue(writer, value.value, depth + 1)
@@ -346,7 +347,7 @@ export class CborReader {
       case 27:
         return this.view.getFloat64(this.offset - 8)
       default:
-        return info < 24 || info === 24 ? new Tagged(-1, argument) : this.fail(`Unknown simple value ${info}.`, at)
+        return info <= 24 ? new SimpleValue(argument) : this.fail(`Unknown simple value ${info}.`, at)
     }
   }
 }

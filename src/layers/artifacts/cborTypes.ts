@@ -59,6 +59,19 @@ export class Tagged {
 }
 
 /**
+ * An unassigned CBOR simple value (major type 7, 0–19 or 32–255); written back as it was read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class SimpleValue {
+  readonly value: number
+  constructor(value: number) {
+    this.value = value
+  }
+}
+
+/**
  * Bytes that are not the CBOR this codec reads; `offset` is where it stopped.
  *
  * @since 0.1.0
