@@ -28,22 +28,43 @@ const TEXT = new TextDecoder("utf-8", { fatal: true })
 const isTypedArray = (value: unknown): value is TypedArray =>
   ArrayBuffer.isView(value) && !(value instanceof DataView)
 
-/** The bytes of a typed array in little-endian order (the platform's, on every Node target). */
-const littleEndianBytes = (data: TypedArray): Uint8Array => new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+/**
+ * The bytes of a typed array in little-endian order (the platform's, on every Node target).
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const littleEndianBytes = (data: TypedArray): Uint8Array => new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 
 /**
- * Writes an n-dimensional array: tag 40 [shape, typed array], every count in 8 bytes.
+ * The head of an n-dimensional array, up to its data: tag 40 [shape, typed
+ * array], every count in 8 bytes so appends can rewrite it in place.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const writeNdArrayHead = (
+  writer: CborWriter,
+  shape: ReadonlyArray<number>,
+  data: TypedArray,
+  byteLength = data.byteLength
+): void => {
+  writer.head(6, 40)
+  writer.byte(0x82)
+  writer.head(4, shape.length)
+  for (const dimension of shape) writer.head64(0, BigInt(dimension))
+  writer.head(6, tagOfTypedArray(data))
+  writer.head64(2, BigInt(byteLength))
+}
+
+/**
+ * Writes an n-dimensional array (head and data).
  *
  * @since 0.1.0
  * @category encoding
  */
 export const writeNdArray = (writer: CborWriter, array: NdArray): void => {
-  writer.head(6, 40)
-  writer.byte(0x82)
-  writer.head(4, array.shape.length)
-  for (const dimension of array.shape) writer.head64(0, BigInt(dimension))
-  writer.head(6, tagOfTypedArray(array.data))
-  writer.head64(2, BigInt(array.data.byteLength))
+  writeNdArrayHead(writer, array.shape, array.data)
   writer.raw(littleEndianBytes(array.data))
 }
 
