@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Context, Schema } from "effect"
 import type { Effect, Redacted, Scope } from "effect"
 import type { ConfigError } from "./StorageConfig.ts"
 
@@ -73,3 +73,24 @@ export interface CredentialsFactory<Options = any> {
     context: { readonly profile: string; readonly file?: string | undefined }
   ) => Effect.Effect<CredentialsProviderShape, CredentialsError | ConfigError, Scope.Scope>
 }
+
+/**
+ * The credentials of one profile as a service, for code that wants them from
+ * the context rather than from a `ProviderContext`.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class CredentialsProvider extends Context.Service<CredentialsProvider, CredentialsProviderShape>()(
+  "strata/CredentialsProvider"
+) {}
+
+/**
+ * Whether credentials are past their expiration at `now` (MSC: "expiration
+ * <= now"); credentials without one never expire.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const isExpired = (credentials: Credentials, now: number): boolean =>
+  credentials.expiration !== undefined && credentials.expiration.getTime() <= now
