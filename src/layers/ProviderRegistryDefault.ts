@@ -1,5 +1,5 @@
 /**
- * The provider types this build knows: `memory`, `file` and `posix`, plus any
+ * The provider types this build knows: `memory`, `file`, `posix` and `s3`, plus any
  * a user registers; and the credentials provider types (`S3Credentials`,
  * `EnvironmentCredentials`, `FileBasedCredentials`), plus any a user registers.
  *
@@ -42,6 +42,7 @@ import * as FileBasedCredentials from "../providers/credentials/fileBased.ts"
 import * as StaticCredentials from "../providers/credentials/static.ts"
 import * as Memory from "../providers/storage/memory.ts"
 import * as Posix from "../providers/storage/posix.ts"
+import * as S3 from "../providers/storage/s3.ts"
 import { makeRegistry, ProviderRegistry } from "../services/ProviderRegistry.ts"
 import type { CredentialsFactory } from "../services/Credentials.ts"
 import type { ProviderFactory } from "../services/ProviderRegistry.ts"
@@ -52,7 +53,7 @@ import type { ProviderFactory } from "../services/ProviderRegistry.ts"
  * @since 0.1.0
  * @category constructors
  */
-export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory, Posix.factory, Posix.posixFactory]
+export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory, Posix.factory, Posix.posixFactory, S3.factory]
 
 /**
  * The factories of the built-in credentials provider types: `S3Credentials`,
