@@ -60,7 +60,7 @@ export const buildCredentials = (
     const options = yield* Schema.decodeUnknownEffect(factory.options)(spec.options ?? {}, { errors: "all", onExcessProperty: "error" }).pipe(
       Effect.mapError((error) => {
         const problems = problemsFromIssue(error.issue, ["profiles", profile, "credentials_provider", "options"])
-          .map((problem) => `${formatPath(problem.path)}: ${problem.message}`)
+          .map((problem) => `${formatPath(problem.path)}: ${problem.message.replace(/\.$/, "")}`)
         return unsupported(
           `The credentials_provider options of profile '${profile}' (type '${spec.type}') are invalid: ${problems.join("; ")}.`,
           error
