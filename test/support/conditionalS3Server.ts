@@ -46,17 +46,17 @@ const readBody = (request: http.IncomingMessage): Promise<Buffer> =>
     request.on("error", reject)
   })
 
+const fail = (response: http.ServerResponse, status: number, code: string, head: boolean) => {
+  response.writeHead(status, { "content-type": "application/xml" })
+  response.end(head || status === 304 ? undefined : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`)
+}
+
 export const startConditionalS3Server = async (bucket = "conditional"): Promise<ConditionalS3Server> => {
   const objects = new Map<string, Stored>()
   const uploads = new Map<string, Map<number, Buffer>>()
   const requests: Array<SeenRequest> = []
   let aborted = 0
   let uploadIds = 0
-
-  const fail = (response: http.ServerResponse, status: number, code: string, head: boolean) => {
-    response.writeHead(status, { "content-type": "application/xml" })
-    response.end(head || status === 304 ? undefined : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`)
-  }
 
   /** S3's answer to the conditions of a write, or undefined when the write may go ahead. */
   const writeRefusal = (current: Stored | undefined, ifMatch: string | undefined, ifNoneMatch: string | undefined) => {
@@ -100,7 +100,7 @@ export const startConditionalS3Server = async (bucket = "conditional"): Promise<
       }
       const refusal = writeRefusal(current, ifMatch, ifNoneMatch)
       if (refusal !== undefined) return fail(response, refusal[0], refusal[1], false)
-      const bytes = Buffer.concat([...parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part))
+      const bytes = Buffer.concat([...parts.entries()].toSorted(([a], [b]) => a - b).map(([, part]) => part))
       const etag = `"${createHash("md5").update(bytes).digest("hex")}-${parts.size}"`
       objects.set(key, { bytes, etag })
       uploads.delete(uploadId)

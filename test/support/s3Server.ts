@@ -104,7 +104,7 @@ export const startS3Server = async (bucket = "strata-test"): Promise<S3Server> =
   } catch (error) {
     child.kill("SIGKILL")
     fs.rmSync(directory, { recursive: true, force: true })
-    throw new Error(`s3rver on port ${port} did not start: ${(error as Error).message}${stderr === "" ? "" : `: ${stderr.trim()}`}`)
+    throw new Error(`s3rver on port ${port} did not start: ${(error as Error).message}${stderr === "" ? "" : `: ${stderr.trim()}`}`, { cause: error })
   }
   child.removeAllListeners("exit")
   child.once("exit", () => process.off("exit", reap))

@@ -56,7 +56,7 @@ server.store.listObjects = async (bucket, options) => {
   const all = await listObjects(bucket, { prefix, startAfter: "", maxKeys: Infinity })
   const objects: Array<{ key: string }> = []
   const commonPrefixes = new Set<string>()
-  for (const object of all.objects.sort((a, b) => byteOrder(a.key, b.key))) {
+  for (const object of all.objects.toSorted((a, b) => byteOrder(a.key, b.key))) {
     if (byteOrder(object.key, startAfter) <= 0) continue
     const cut = delimiter === "" ? -1 : object.key.indexOf(delimiter, prefix.length)
     if (cut === -1) objects.push(object)

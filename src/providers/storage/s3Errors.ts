@@ -108,6 +108,24 @@ const sentence = (reason: StorageErrorReason, code: string, context: S3ErrorCont
   }
 }
 
+/** The SDK's own set-up failures (no region, no credentials anywhere), said as what to do. */
+const setupProblem = (cause: unknown, context: S3ErrorContext): StorageError | undefined => {
+  const text = cause instanceof Error ? cause.message : ""
+  const profile = context.profile === undefined ? "this provider" : `profile '${context.profile}'`
+  const make = (reason: StorageErrorReason, message: string) =>
+    new StorageError({ reason, operation: context.operation, ...(context.key === undefined ? {} : { key: context.key }), message, cause })
+  if (text.includes("Region is missing")) {
+    return make("Unsupported", `No region is set for ${profile} (bucket '${context.bucket}'): set region_name, or AWS_REGION.`)
+  }
+  if (fieldOf(cause, "name") === "CredentialsProviderError") {
+    return make(
+      "PermissionDenied",
+      `No credentials were found for ${profile} (bucket '${context.bucket}'): give it a credentials_provider, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`
+    )
+  }
+  return undefined
+}
+
 /**
  * The `StorageError` for a failed S3 call. The profile is named in the
  * message where it helps (credentials), but the `profile` field is left to
@@ -129,6 +147,8 @@ export const s3Error = (cause: unknown, context: S3ErrorContext): StorageError =
     })
   }
   const [code, status] = codeAndStatus(cause)
+  const setup = setupProblem(cause, context)
+  if (setup !== undefined) return setup
   const reason = reasonOf(code, status)
   return new StorageError({
     reason,

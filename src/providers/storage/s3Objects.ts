@@ -76,6 +76,9 @@ export const copy = (target: S3Target, source: string, destination: string): Eff
     return yield* head(target, destination)
   })
 
+/** The key an entry sorts by: a directory as its prefix, with the "/". */
+const sortKey = (entry: ObjectMetadata) => (entry.type === "directory" ? `${entry.key}/` : entry.key)
+
 /** One page's entries: objects and common prefixes merged in key order, keys relative to the base path. */
 const entriesOf = (target: S3Target, page: ListObjectsV2CommandOutput): Array<ObjectMetadata> => {
   const strip = (key: string) => key.slice(target.prefix.length)
@@ -88,8 +91,7 @@ const entriesOf = (target: S3Target, page: ListObjectsV2CommandOutput): Array<Ob
     lastModified: new Date(0),
     type: "directory"
   }))
-  const sortKey = (entry: ObjectMetadata) => (entry.type === "directory" ? `${entry.key}/` : entry.key)
-  return [...files, ...directories].sort((a, b) => compareKeys(sortKey(a), sortKey(b)))
+  return [...files, ...directories].toSorted((a, b) => compareKeys(sortKey(a), sortKey(b)))
 }
 
 /**

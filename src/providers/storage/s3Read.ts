@@ -123,4 +123,8 @@ export const getBytes = (target: S3Target, key: string, options?: ReadOptions): 
   Effect.flatMap(getObject(target, key, options, "getBytes"), (output) =>
     output === "empty" || output.Body === undefined
       ? Effect.succeed(new Uint8Array(0))
-      : send(target, "getBytes", key, () => output.Body!.transformToByteArray()))
+      : send(target, "getBytes", key, (abortSignal) => {
+        // Interrupted half-way: drop the response, so its socket is not left busy.
+        abortSignal.addEventListener("abort", () => (output.Body as { destroy?: () => void }).destroy?.())
+        return output.Body!.transformToByteArray()
+      }))

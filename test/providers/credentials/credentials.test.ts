@@ -79,16 +79,16 @@ describe("environment credentials", () => {
     }))
 })
 
-describe("FileBasedCredentials", () => {
-  const valid = (secret: string, expiration?: string) =>
-    JSON.stringify({
-      Version: 1,
-      AccessKeyId: "AKIA",
-      SecretAccessKey: secret,
-      SessionToken: "tok",
-      ...(expiration === undefined ? {} : { Expiration: expiration })
-    })
+const valid = (secret: string, expiration?: string) =>
+  JSON.stringify({
+    Version: 1,
+    AccessKeyId: "AKIA",
+    SecretAccessKey: secret,
+    SessionToken: "tok",
+    ...(expiration === undefined ? {} : { Expiration: expiration })
+  })
 
+describe("FileBasedCredentials", () => {
   it.effect("reads the credential_process shape and re-reads it on refresh", () =>
     Effect.gen(function*() {
       const file = scratchFile(valid(SECRET, "2030-01-01T00:00:00Z"))

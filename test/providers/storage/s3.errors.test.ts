@@ -16,14 +16,15 @@ import type { S3Server } from "../../support/s3Server.ts"
 
 const SECRET = "wrong-secret-9f8e7d6c5b4a"
 
+const credentials = (access_key: string, secret_key: string) => ({
+  type: "S3Credentials",
+  options: { access_key, secret_key }
+})
+
 const configOf = (server: S3Server, unreachable: string): StorageConfig => {
   const s3 = (base_path: string, endpoint_url = server.endpoint) => ({
     type: "s3",
     options: { base_path, endpoint_url, region_name: "us-east-1" }
-  })
-  const credentials = (access_key: string, secret_key: string) => ({
-    type: "S3Credentials",
-    options: { access_key, secret_key }
   })
   return {
     profiles: {
