@@ -17,7 +17,7 @@ describeS3("examples/s3.ts", (server) => {
     assert.strictEqual(run.status, 0, run.stderr)
     assert.deepStrictEqual(run.stdout.trim().split("\n"), [
       "2026-11,42",
-      "msc://lake/reports/2026-11.csv 24",
+      "msc://lake/reports/2026-11.csv 23",
       "msc://lake/reports/big.bin 2048"
     ])
   })
