@@ -11,6 +11,7 @@
 import { Context, Schema } from "effect"
 import type { Effect, Redacted, Scope } from "effect"
 import type { ConfigError } from "./StorageConfig.ts"
+import { StorageError } from "./StorageProvider.ts"
 
 /**
  * One set of credentials. Azure's connection string travels as `accessKey`
@@ -94,3 +95,32 @@ export class CredentialsProvider extends Context.Service<CredentialsProvider, Cr
  */
 export const isExpired = (credentials: Credentials, now: number): boolean =>
   credentials.expiration !== undefined && credentials.expiration.getTime() <= now
+
+/**
+ * A `CredentialsError` as the `StorageError` of the operation that needed the
+ * credentials: `Unavailable` when the source may answer later, else
+ * `PermissionDenied`. The message names the profile (when known) and what was
+ * being done, never a secret. One wording for every provider.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const credentialsStorageError = (
+  error: CredentialsError,
+  context: {
+    readonly operation: string
+    readonly profile?: string | undefined
+    readonly key?: string | undefined
+    /** What the credentials were for, e.g. "getBytes of 'a.txt' (bucket 'b')". */
+    readonly purpose?: string | undefined
+  }
+): StorageError =>
+  new StorageError({
+    reason: error.reason === "Unavailable" ? "Unavailable" : "PermissionDenied",
+    operation: context.operation,
+    ...(context.key === undefined ? {} : { key: context.key }),
+    message: `The credentials${context.profile === undefined ? "" : ` of profile '${context.profile}'`} cannot be had${
+      context.purpose === undefined ? "" : ` for ${context.purpose}`
+    }: ${error.message}`,
+    cause: error
+  })

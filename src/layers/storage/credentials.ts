@@ -8,29 +8,13 @@
  */
 import { Effect, Schema } from "effect"
 import type { Scope } from "effect"
-import type { CredentialsError, CredentialsProviderShape } from "../../services/Credentials.ts"
+import { credentialsStorageError } from "../../services/Credentials.ts"
+import type { CredentialsProviderShape } from "../../services/Credentials.ts"
 import type { ProviderRegistry } from "../../services/ProviderRegistry.ts"
 import type { ConfigError, ProfileConfig } from "../../services/StorageConfig.ts"
 import { StorageError } from "../../services/StorageProvider.ts"
 import { problemsFromIssue } from "../config/issues.ts"
 import { formatPath } from "../config/problems.ts"
-
-/**
- * A `CredentialsError` as the storage error of the profile that needed the
- * credentials: `Unavailable` when the source may answer later, else
- * `PermissionDenied`.
- *
- * @since 0.1.0
- * @category errors
- */
-export const fromCredentialsError = (profile: string, error: CredentialsError): StorageError =>
-  new StorageError({
-    reason: error.reason === "Unavailable" ? "Unavailable" : "PermissionDenied",
-    operation: "credentials",
-    profile,
-    message: `The credentials of profile '${profile}' cannot be had: ${error.message}`,
-    cause: error
-  })
 
 /**
  * Builds the profile's credentials provider, or gives `undefined` when the
@@ -68,6 +52,7 @@ export const buildCredentials = (
       })
     )
     return yield* factory.make(options, { profile, file }).pipe(
-      Effect.catchTag("CredentialsError", (error) => Effect.fail(fromCredentialsError(profile, error)))
+      Effect.catchTag("CredentialsError", (error) =>
+        Effect.fail(credentialsStorageError(error, { operation: "credentials", profile })))
     )
   })

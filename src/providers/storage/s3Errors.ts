@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { CredentialsError } from "../../services/Credentials.ts"
+import { CredentialsError, credentialsStorageError } from "../../services/Credentials.ts"
 import { StorageError } from "../../services/StorageProvider.ts"
 import type { StorageErrorReason } from "../../services/StorageProvider.ts"
 
@@ -137,14 +137,7 @@ const setupProblem = (cause: unknown, context: S3ErrorContext): StorageError | u
 export const s3Error = (cause: unknown, context: S3ErrorContext): StorageError => {
   if (cause instanceof StorageError) return cause
   if (cause instanceof CredentialsError) {
-    const profile = context.profile === undefined ? "" : ` of profile '${context.profile}'`
-    return new StorageError({
-      reason: cause.reason === "Unavailable" ? "Unavailable" : "PermissionDenied",
-      operation: context.operation,
-      ...(context.key === undefined ? {} : { key: context.key }),
-      message: `The credentials${profile} cannot be had for ${context.operation} of ${where(context)}: ${cause.message}`,
-      cause
-    })
+    return credentialsStorageError(cause, { ...context, purpose: `${context.operation} of ${where(context)}` })
   }
   const [code, status] = codeAndStatus(cause)
   const setup = setupProblem(cause, context)
