@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted, Schema } from "effect"
+import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -103,6 +104,20 @@ describe("FileBasedCredentials", () => {
       const second = yield* provider.get
       assert.strictEqual(Redacted.value(second.secretKey), "rotated")
       assert.isUndefined(second.expiration)
+    }))
+
+  it.effect("from a config file, re-reads the file before the credentials expire", () =>
+    Effect.gen(function*() {
+      // TestClock starts at the epoch: these credentials expire 10 minutes in.
+      const file = scratchFile(valid("first", new Date(10 * 60_000).toISOString()))
+      const options = yield* Schema.decodeUnknownEffect(FileBased.FileBasedCredentialsOptions)({ credential_file_path: file })
+      const provider = yield* FileBased.factory.make(options, { profile: "p" })
+      assert.strictEqual(Redacted.value((yield* provider.get).secretKey), "first")
+      fs.writeFileSync(file, valid("second", new Date(60 * 60_000).toISOString()))
+      yield* TestClock.adjust(4 * 60_000)
+      assert.strictEqual(Redacted.value((yield* provider.get).secretKey), "first", "still fresh: not re-read")
+      yield* TestClock.adjust(2 * 60_000)
+      assert.strictEqual(Redacted.value((yield* provider.get).secretKey), "second", "within 5 minutes of expiry: re-read")
     }))
 
   it.effect("says which file and which key is wrong, never a value", () =>

@@ -6,6 +6,9 @@
  */
 import { assert, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { defaultRegistry } from "../../../src/layers/ProviderRegistryDefault.ts"
 import { makeStorageClient } from "../../../src/layers/StorageClientLive.ts"
 import type { StorageConfig } from "../../../src/services/StorageConfig.ts"
@@ -21,6 +24,13 @@ const credentials = (access_key: string, secret_key: string) => ({
   options: { access_key, secret_key }
 })
 
+/** A credential_process file with the server's account. */
+const credentialsFile = (server: S3Server) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "strata-s3-creds-")), "credentials.json")
+  fs.writeFileSync(file, JSON.stringify({ Version: 1, AccessKeyId: server.accessKey, SecretAccessKey: server.secretKey }))
+  return file
+}
+
 const configOf = (server: S3Server, unreachable: string): StorageConfig => {
   const s3 = (base_path: string, endpoint_url = server.endpoint) => ({
     type: "s3",
@@ -29,6 +39,10 @@ const configOf = (server: S3Server, unreachable: string): StorageConfig => {
   return {
     profiles: {
       good: { storage_provider: s3(`${server.bucket}/errors`), credentials_provider: credentials(server.accessKey, server.secretKey) },
+      filed: {
+        storage_provider: s3(`${server.bucket}/errors`),
+        credentials_provider: { type: "FileBasedCredentials", options: { credential_file_path: credentialsFile(server) } }
+      },
       intruder: { storage_provider: s3(server.bucket), credentials_provider: credentials("NOBODY", SECRET) },
       offline: { storage_provider: s3(server.bucket, unreachable), credentials_provider: credentials(server.accessKey, server.secretKey) },
       nobucket: { storage_provider: s3("no-such-bucket"), credentials_provider: credentials(server.accessKey, server.secretKey) }
@@ -56,6 +70,13 @@ describeS3("s3 provider from profiles", (server) => {
       yield* c.write("msc://good/hello.txt", new TextEncoder().encode("hi"))
       assert.strictEqual(new TextDecoder().decode(yield* c.read("msc://good/hello.txt")), "hi")
       assert.strictEqual((yield* c.info("msc://good/hello.txt")).contentLength, 2)
+    }).pipe(Effect.scoped))
+
+  it.effect("signs with credentials from a credential_process file", () =>
+    Effect.gen(function*() {
+      const c = yield* client()
+      yield* c.write("msc://filed/from-file.txt", new TextEncoder().encode("filed"))
+      assert.strictEqual(new TextDecoder().decode(yield* c.read("msc://good/from-file.txt")), "filed")
     }).pipe(Effect.scoped))
 
   it.effect("wrong credentials: PermissionDenied naming the profile, never the secret", () =>
