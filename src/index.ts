@@ -23,6 +23,19 @@ export * as ProviderRegistry from "./services/ProviderRegistry.ts"
 export * as MemoryStorage from "./providers/storage/memory.ts"
 /** The local-disk provider (`file` in config files). @since 0.1.0 */
 export * as PosixStorage from "./providers/storage/posix.ts"
+/** The S3 provider (`s3` in config files): AWS and S3-compatible services. @since 0.1.0 */
+export * as S3Storage from "./providers/storage/s3.ts"
+
+/** The credentials contract shared by the cloud providers. @since 0.1.0 */
+export * as Credentials from "./services/Credentials.ts"
+/** Fixed credentials (`S3Credentials` in config files). @since 0.1.0 */
+export * as StaticCredentials from "./providers/credentials/static.ts"
+/** Credentials from AWS_* environment variables (`EnvironmentCredentials`). @since 0.1.0 */
+export * as EnvironmentCredentials from "./providers/credentials/environment.ts"
+/** Credentials from a credential_process JSON file (`FileBasedCredentials`). @since 0.1.0 */
+export * as FileBasedCredentials from "./providers/credentials/fileBased.ts"
+/** Renews any credentials provider's credentials before they expire. @since 0.1.0 */
+export * as RefreshingCredentials from "./providers/credentials/refreshing.ts"
 
 /** Finding, reading and checking MSC config files. @since 0.1.0 */
 export * as StorageConfigLoader from "./layers/StorageConfigLoader.ts"

@@ -1,6 +1,7 @@
 /**
- * The provider types this build knows: `memory`, `file` and `posix`, plus any
- * a user registers.
+ * The provider types this build knows: `memory`, `file`, `posix` and `s3`, plus any
+ * a user registers; and the credentials provider types (`S3Credentials`,
+ * `EnvironmentCredentials`, `FileBasedCredentials`), plus any a user registers.
  *
  * A provider type is a `ProviderFactory`: its config-file name, a Schema for
  * its `options` (decoded before `make` is called; unknown keys should be
@@ -36,9 +37,14 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
+import * as EnvironmentCredentials from "../providers/credentials/environment.ts"
+import * as FileBasedCredentials from "../providers/credentials/fileBased.ts"
+import * as StaticCredentials from "../providers/credentials/static.ts"
 import * as Memory from "../providers/storage/memory.ts"
 import * as Posix from "../providers/storage/posix.ts"
+import * as S3 from "../providers/storage/s3.ts"
 import { makeRegistry, ProviderRegistry } from "../services/ProviderRegistry.ts"
+import type { CredentialsFactory } from "../services/Credentials.ts"
 import type { ProviderFactory } from "../services/ProviderRegistry.ts"
 
 /**
@@ -47,7 +53,20 @@ import type { ProviderFactory } from "../services/ProviderRegistry.ts"
  * @since 0.1.0
  * @category constructors
  */
-export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory, Posix.factory, Posix.posixFactory]
+export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory, Posix.factory, Posix.posixFactory, S3.factory]
+
+/**
+ * The factories of the built-in credentials provider types: `S3Credentials`,
+ * `EnvironmentCredentials` and `FileBasedCredentials`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const builtinCredentialsFactories: ReadonlyArray<CredentialsFactory> = [
+  StaticCredentials.factory,
+  EnvironmentCredentials.factory,
+  FileBasedCredentials.factory
+]
 
 /**
  * The built-in registry as a value, for code that builds a client by hand.
@@ -55,7 +74,7 @@ export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory,
  * @since 0.1.0
  * @category constructors
  */
-export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtinFactories)
+export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtinFactories, builtinCredentialsFactories)
 
 /**
  * The built-in types plus the given ones; a given factory replaces a built-in
@@ -64,8 +83,11 @@ export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtin
  * @since 0.1.0
  * @category constructors
  */
-export const registryWith = (factories: ReadonlyArray<ProviderFactory>): ProviderRegistry["Service"] =>
-  makeRegistry([...builtinFactories, ...factories])
+export const registryWith = (
+  factories: ReadonlyArray<ProviderFactory>,
+  credentials: ReadonlyArray<CredentialsFactory> = []
+): ProviderRegistry["Service"] =>
+  makeRegistry([...builtinFactories, ...factories], [...builtinCredentialsFactories, ...credentials])
 
 /**
  * The built-in provider types.
@@ -81,5 +103,7 @@ export const layer: Layer.Layer<ProviderRegistry> = Layer.succeed(ProviderRegist
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (factories: ReadonlyArray<ProviderFactory>): Layer.Layer<ProviderRegistry> =>
-  Layer.succeed(ProviderRegistry, registryWith(factories))
+export const layerWith = (
+  factories: ReadonlyArray<ProviderFactory>,
+  credentials: ReadonlyArray<CredentialsFactory> = []
+): Layer.Layer<ProviderRegistry> => Layer.succeed(ProviderRegistry, registryWith(factories, credentials))

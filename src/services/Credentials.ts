@@ -8,9 +8,10 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Context, Schema } from "effect"
 import type { Effect, Redacted, Scope } from "effect"
 import type { ConfigError } from "./StorageConfig.ts"
+import { StorageError } from "./StorageProvider.ts"
 
 /**
  * One set of credentials. Azure's connection string travels as `accessKey`
@@ -73,3 +74,53 @@ export interface CredentialsFactory<Options = any> {
     context: { readonly profile: string; readonly file?: string | undefined }
   ) => Effect.Effect<CredentialsProviderShape, CredentialsError | ConfigError, Scope.Scope>
 }
+
+/**
+ * The credentials of one profile as a service, for code that wants them from
+ * the context rather than from a `ProviderContext`.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class CredentialsProvider extends Context.Service<CredentialsProvider, CredentialsProviderShape>()(
+  "strata/CredentialsProvider"
+) {}
+
+/**
+ * Whether credentials are past their expiration at `now` (MSC: "expiration
+ * <= now"); credentials without one never expire.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const isExpired = (credentials: Credentials, now: number): boolean =>
+  credentials.expiration !== undefined && credentials.expiration.getTime() <= now
+
+/**
+ * A `CredentialsError` as the `StorageError` of the operation that needed the
+ * credentials: `Unavailable` when the source may answer later, else
+ * `PermissionDenied`. The message names the profile (when known) and what was
+ * being done, never a secret. One wording for every provider.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const credentialsStorageError = (
+  error: CredentialsError,
+  context: {
+    readonly operation: string
+    readonly profile?: string | undefined
+    readonly key?: string | undefined
+    /** What the credentials were for, e.g. "getBytes of 'a.txt' (bucket 'b')". */
+    readonly purpose?: string | undefined
+  }
+): StorageError =>
+  new StorageError({
+    reason: error.reason === "Unavailable" ? "Unavailable" : "PermissionDenied",
+    operation: context.operation,
+    ...(context.key === undefined ? {} : { key: context.key }),
+    message: `The credentials${context.profile === undefined ? "" : ` of profile '${context.profile}'`} cannot be had${
+      context.purpose === undefined ? "" : ` for ${context.purpose}`
+    }: ${error.message}`,
+    cause: error
+  })

@@ -7,6 +7,7 @@
  */
 import { Context, Schema } from "effect"
 import type { Effect, Scope } from "effect"
+import type { CredentialsFactory, CredentialsProviderShape } from "./Credentials.ts"
 import type { ConfigError } from "./StorageConfig.ts"
 import type { StorageError, StorageProviderShape } from "./StorageProvider.ts"
 
@@ -20,6 +21,12 @@ export interface ProviderContext {
   readonly profile: string
   /** The config file, to name it in errors; absent for the embedded default. */
   readonly file?: string | undefined
+  /**
+   * The profile's `credentials_provider`, built from the credentials types of
+   * the registry; absent when the profile names none (the backend's own
+   * default chain applies, as in MSC).
+   */
+  readonly credentials?: CredentialsProviderShape | undefined
 }
 
 /**
@@ -39,26 +46,38 @@ export interface ProviderFactory<Options = any> {
 }
 
 /**
+ * The types a config file can name: storage provider types
+ * (`storage_provider.type`) and credentials provider types
+ * (`credentials_provider.type`), one registry for both.
+ *
  * @since 0.1.0
  * @category services
  */
 export class ProviderRegistry extends Context.Service<ProviderRegistry, {
   readonly get: (type: string) => ProviderFactory | undefined
   readonly types: () => ReadonlyArray<string>
+  readonly getCredentials: (type: string) => CredentialsFactory | undefined
+  readonly credentialsTypes: () => ReadonlyArray<string>
 }>()("strata/ProviderRegistry") {}
 
 /**
- * A registry from a list of factories; later entries replace earlier ones of
+ * A registry from lists of factories; later entries replace earlier ones of
  * the same type.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeRegistry = (factories: ReadonlyArray<ProviderFactory>): ProviderRegistry["Service"] => {
+export const makeRegistry = (
+  factories: ReadonlyArray<ProviderFactory>,
+  credentials: ReadonlyArray<CredentialsFactory> = []
+): ProviderRegistry["Service"] => {
   const byType = new Map(factories.map((factory) => [factory.type, factory] as const))
+  const credentialsByType = new Map(credentials.map((factory) => [factory.type, factory] as const))
   return ProviderRegistry.of({
     get: (type) => byType.get(type),
-    types: () => [...byType.keys()].toSorted()
+    types: () => [...byType.keys()].toSorted(),
+    getCredentials: (type) => credentialsByType.get(type),
+    credentialsTypes: () => [...credentialsByType.keys()].toSorted()
   })
 }
 

@@ -21,7 +21,7 @@ export const configOf = (dir: string): StorageConfig => ({
     m1: { storage_provider: { type: "memory", options: { base_path: "" } } },
     m2: { storage_provider: { type: "memory", options: { base_path: "" } } },
     disk: { storage_provider: { type: "file", options: { base_path: join(dir, "disk") } } },
-    cloud: { storage_provider: { type: "s3", options: { base_path: "bucket" } } },
+    cloud: { storage_provider: { type: "hdfs", options: { base_path: "bucket" } } },
     typo: { storage_provider: { type: "memory", options: { base_path: "", colour: "blue" } } },
     counted: { storage_provider: { type: "counted", options: {} } },
     flaky: { storage_provider: { type: "flaky", options: {} } }

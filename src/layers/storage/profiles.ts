@@ -19,6 +19,7 @@ import type { ConfigError, ProfileConfig, StorageConfig } from "../../services/S
 import { FILESYSTEM_PROFILE } from "../../services/StorageConfig.ts"
 import { StorageError, storageError } from "../../services/StorageProvider.ts"
 import type { StorageProviderShape } from "../../services/StorageProvider.ts"
+import { buildCredentials } from "./credentials.ts"
 import { withProfile } from "./errors.ts"
 
 /**
@@ -122,7 +123,8 @@ export const makeProfileProviders = (options: {
           )
         )
       )
-      const provider = yield* factory.make(decoded, { profile, file: config.file })
+      const credentials = yield* buildCredentials(registry, profile, settings, config.file)
+      const provider = yield* factory.make(decoded, { profile, file: config.file, credentials })
       return wrap === undefined ? provider : yield* wrap(profile, settings, provider)
     })
 
