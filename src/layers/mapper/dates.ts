@@ -127,7 +127,7 @@ export const dateCodec = (formats: ReadonlyArray<string>) => {
     }
   })
   const first = formats[0] ?? ISO_8601
-  const list = formats.map((format) => `  | ${format}`).join("\n")
+  const list = formats.join(", ")
   return {
     parse: (payload: unknown): Date => {
       if (payload instanceof Date) return payload
@@ -136,7 +136,7 @@ export const dateCodec = (formats: ReadonlyArray<string>) => {
         const date = parse(payload)
         if (date !== undefined) return date
       }
-      return fail(`${describeValue(payload)} does not match the date format(s) (${formats.length}):\n${list}`)
+      return fail(`${describeValue(payload)} does not match any date format (tried: ${list})`)
     },
     format: (date: Date): string => formatWith(first, date)
   }
