@@ -60,9 +60,17 @@ const acceptsNull = (ast: SchemaAST.AST): boolean =>
 const decodingDefault = (name: string, ast: SchemaAST.AST): (() => unknown) | undefined => {
   if (ast.encoding === undefined) return undefined
   const decode = Schema.decodeUnknownResult(Schema.make<Schema.Codec<unknown, unknown>>(new SchemaAST.Objects([new SchemaAST.PropertySignature(name, ast)], [])))
-  const probe = decode({})
+  // A default that is not a plain value (one needing services, say) counts as none.
+  const run = (): Result.Result<unknown, unknown> => {
+    try {
+      return decode({})
+    } catch (error) {
+      return Result.fail(error)
+    }
+  }
+  const probe = run()
   if (Result.isFailure(probe) || !Object.hasOwn(probe.success as object, name)) return undefined
-  return () => Result.getOrUndefined(decode({}) as Result.Result<Record<string, unknown>, unknown>)?.[name]
+  return () => (Result.getOrUndefined(run()) as Record<string, unknown> | undefined)?.[name]
 }
 
 const defaultOf = (name: string, ast: SchemaAST.AST): (() => unknown) | undefined => {

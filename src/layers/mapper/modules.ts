@@ -5,8 +5,8 @@
  * with the config loader's reader (`config/parseText.ts`).
  *
  * Converter order: dates and durations, wrapped types (Option, Redacted,
- * BigDecimal), plain values, lists and tuples, unions, structs/classes and
- * records. Prepend your own converters with `MapperModule.prepend`.
+ * BigDecimal), unions (and any type with a `Union` setting naming members),
+ * plain values, lists and tuples, structs/classes and records. Prepend your own converters with `MapperModule.prepend`.
  *
  * @since 0.1.0
  */
@@ -29,7 +29,7 @@ import { wrappers } from "./wrappers.ts"
  * @since 0.1.0
  * @category converters
  */
-export const converters: ReadonlyArray<Converter> = [dates, wrappers, primitives, collections, unions, objects]
+export const converters: ReadonlyArray<Converter> = [dates, wrappers, unions, primitives, collections, objects]
 
 const reader = (parse: (text: string, file: string) => Result.Result<ParsedText, SyntaxProblem>): TextFormat["read"] => (text) =>
   Result.mapBoth(parse(text, ""), {

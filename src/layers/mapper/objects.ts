@@ -167,9 +167,10 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
       const problems = compiler.collectAll ? [] as Array<FailureProblem> : undefined
       const value = codec.read(payload, used, problems)
       const keys = Object.keys(payload)
-      if (keys.length !== used.length) {
+      if (keys.length === used.length && remainder !== undefined) attach(value, {})
+      else if (keys.length !== used.length) {
         const extras = keys.filter((key) => !used.includes(key) && payload[key] !== undefined)
-        if (extras.length > 0 && rest !== undefined) {
+        if (rest !== undefined && (extras.length > 0 || remainder !== undefined)) {
           const extra: Record<string, unknown> = {}
           for (const key of extras) extra[key] = payload[key]
           if (remainder === undefined && construct(ast)) {
