@@ -10,44 +10,55 @@ import { fail, MappingFailure } from "../../services/MapperModule.ts"
 import { expected } from "./describe.ts"
 import { gather, rethrowAt } from "./trace.ts"
 
-type Step = (input: unknown) => unknown
+type Direction = "decode" | "encode"
 
-/** Maps `step` over a list; with `collectAll`, every bad item is reported. */
-const mapItems = (items: ReadonlyArray<unknown>, stepAt: (index: number) => Step, labelAt: (index: number) => string, collectAll: boolean) => {
-  const out = new Array<unknown>(items.length)
+/** Converts every item with its plan; with `collectAll`, every bad item is reported. */
+const mapItems = (items: ReadonlyArray<unknown>, planAt: (index: number) => Plan, direction: Direction, collectAll: boolean) => {
+  const out: Array<unknown> = []
   if (!collectAll) {
     let i = 0
     try {
-      for (; i < items.length; i++) out[i] = stepAt(i)(items[i])
+      for (; i < items.length; i++) out.push(planAt(i)[direction](items[i]))
     } catch (error) {
-      return rethrowAt(error, i, labelAt(i))
+      return rethrowAt(error, i, planAt(i).label)
     }
     return out
   }
   const problems: Array<FailureProblem> = []
   for (let i = 0; i < items.length; i++) {
     try {
-      out[i] = stepAt(i)(items[i])
+      out.push(planAt(i)[direction](items[i]))
     } catch (error) {
-      gather(problems, error, i, labelAt(i))
+      out.push(undefined)
+      gather(problems, error, i, planAt(i).label)
     }
   }
   if (problems.length > 0) throw new MappingFailure(problems)
   return out
 }
 
+/** The common case, one plan for every item, without a call per item to find it. */
+const mapList = (items: ReadonlyArray<unknown>, convert: (value: unknown) => unknown, label: string) => {
+  const out: Array<unknown> = []
+  let i = 0
+  try {
+    for (; i < items.length; i++) out.push(convert(items[i]))
+  } catch (error) {
+    return rethrowAt(error, i, label)
+  }
+  return out
+}
+
 const listPlan = (ast: SchemaAST.Arrays, compiler: Compiler): Plan => {
   const item = compiler.plan(ast.rest[0]!)
   const label = compiler.label(ast)
-  const decodeAt = () => item.decode
-  const encodeAt = () => item.encode
-  const labelAt = () => item.label
+  const itemAt = () => item
+  const convert = (items: ReadonlyArray<unknown>, direction: Direction) =>
+    compiler.collectAll ? mapItems(items, itemAt, direction, true) : mapList(items, item[direction], item.label)
   return {
     label,
-    decode: (payload) =>
-      Array.isArray(payload) ? mapItems(payload, decodeAt, labelAt, compiler.collectAll) : fail(expected("a list", payload)),
-    encode: (value) =>
-      Array.isArray(value) ? mapItems(value, encodeAt, labelAt, compiler.collectAll) : fail(expected("an array", value))
+    decode: (payload) => Array.isArray(payload) ? convert(payload, "decode") : fail(expected("a list", payload)),
+    encode: (value) => Array.isArray(value) ? convert(value, "encode") : fail(expected("an array", value))
   }
 }
 
@@ -68,12 +79,12 @@ const tuplePlan = (ast: SchemaAST.Arrays, compiler: Compiler): Plan => {
     decode: (payload) => {
       if (!Array.isArray(payload)) return fail(expected("a list", payload))
       checkLength(payload)
-      return mapItems(payload, (i) => planAt(i).decode, (i) => planAt(i).label, compiler.collectAll)
+      return mapItems(payload, planAt, "decode", compiler.collectAll)
     },
     encode: (value) => {
       if (!Array.isArray(value)) return fail(expected("an array", value))
       checkLength(value)
-      return mapItems(value, (i) => planAt(i).encode, (i) => planAt(i).label, compiler.collectAll)
+      return mapItems(value, planAt, "encode", compiler.collectAll)
     }
   }
 }

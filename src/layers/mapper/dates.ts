@@ -70,8 +70,9 @@ const compileFormat = (format: string): { readonly regex: RegExp; readonly parts
   return { regex: new RegExp(`^${source}$`), parts }
 }
 
+const n = (text: string | undefined, fallback: number) => text === undefined ? fallback : Number(text)
+
 const toDate = (parts: Parts): Date | undefined => {
-  const n = (text: string | undefined, fallback: number) => text === undefined ? fallback : Number(text)
   const [year, month, day] = [n(parts.year, 1970), n(parts.month, 1), n(parts.day, 1)]
   const [hour, minute, second] = [n(parts.hour, 0), n(parts.minute, 0), n(parts.second, 0)]
   const millis = parts.fraction === undefined ? 0 : Number(`0.${parts.fraction}`) * 1000

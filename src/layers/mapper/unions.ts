@@ -86,19 +86,20 @@ const bestMatch = (label: string, members: () => ReadonlyArray<Member>): Plan =>
 const byValue = (members: ReadonlyArray<Member>, value: unknown, label: string): Member =>
   members.find((candidate) => candidate.is(value)) ?? fail(`${describeValue(value)} is not a member of ${label}`)
 
+const inside = (candidate: Member, payload: unknown, step: string | undefined) => {
+  try {
+    return candidate.plan.decode(payload)
+  } catch (error) {
+    return rethrowAt(error, step, candidate.plan.label)
+  }
+}
+
 const styled = (label: string, setting: Union, members: () => ReadonlyArray<Member>): Plan => {
   const key = setting.discriminatorKey
   const find = (id: unknown): Member => {
     if (typeof id !== "string") return fail(expected("a string", id))
     const found = members().find((candidate) => candidate.id === id)
     return found ?? fail(`'${id}' is not a member id of ${label} (known ids: ${members().map((m) => m.id).join(", ")})`)
-  }
-  const inside = (candidate: Member, payload: unknown, step: string | undefined) => {
-    try {
-      return candidate.plan.decode(payload)
-    } catch (error) {
-      return rethrowAt(error, step, candidate.plan.label)
-    }
   }
   const discriminated = (payload: Record<string, unknown>): Member => {
     if (!(key in payload)) return fail(`missing discriminator key '${key}'`)
