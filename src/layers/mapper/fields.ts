@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Result, Schema, SchemaAST } from "effect"
+import { Option, Result, Schema, SchemaAST } from "effect"
 import type { Compiler } from "../../services/MapperModule.ts"
 import { fail } from "../../services/MapperModule.ts"
 import { settingsOf } from "../../services/MapperSettings.ts"
@@ -73,11 +73,9 @@ const decodingDefault = (name: string, ast: SchemaAST.AST): (() => unknown) | un
   return () => (Result.getOrUndefined(run()) as Record<string, unknown> | undefined)?.[name]
 }
 
-const defaultOf = (name: string, ast: SchemaAST.AST): (() => unknown) | undefined => {
-  const made = ast.context?.constructorDefault
-  if (made !== undefined) return () => Effect.runSync(made)
-  return decodingDefault(name, ast) ?? (acceptsNull(ast) ? () => null : isOption(ast) ? Option.none : undefined)
-}
+/** Constructor defaults (a `TaggedStruct`'s tag) are for `make`; payloads must carry the value, as in Schema. */
+const defaultOf = (name: string, ast: SchemaAST.AST): (() => unknown) | undefined =>
+  decodingDefault(name, ast) ?? (acceptsNull(ast) ? () => null : isOption(ast) ? Option.none : undefined)
 
 type Lookup = <T extends SettingTag>(tag: T, ast: SchemaAST.AST) => Extract<Setting, { _tag: T }> | undefined
 

@@ -23,12 +23,15 @@ import { fail, MappingFailure } from "../../services/MapperModule.ts"
 import type { Union } from "../../services/MapperSettings.ts"
 import { UnionRegistry } from "../../services/MapperSettings.ts"
 import { describeValue, expected, isRecord } from "./describe.ts"
+import { fieldsOfStruct, lookupOf, structOf } from "./fields.ts"
 import { asFailure, rethrowAt } from "./trace.ts"
 
 interface Member {
   readonly id: string
   readonly plan: Plan
   readonly is: (value: unknown) => boolean
+  /** Required literal fields (`_tag: "Circle"`): payload key, value key, literal. */
+  readonly tags: ReadonlyArray<readonly [string, string, unknown]>
 }
 
 const idOf = (ast: SchemaAST.AST, index: number): string => {
@@ -36,11 +39,33 @@ const idOf = (ast: SchemaAST.AST, index: number): string => {
   return typeof named === "string" ? named : String(index)
 }
 
+const tagsOf = (ast: SchemaAST.AST, compiler: Compiler): Member["tags"] => {
+  const struct = structOf(ast)
+  if (struct === undefined) return []
+  return fieldsOfStruct(struct, lookupOf(compiler))
+    .filter((field) => field.required && !field.flattened && SchemaAST.isLiteral(field.datatype))
+    .map((field) => [field.aliases[0], field.name, (field.datatype as SchemaAST.Literal).literal] as const)
+}
+
 const member = (id: string, ast: SchemaAST.AST, compiler: Compiler): Member => ({
   id,
   plan: compiler.plan(ast),
-  is: Schema.is(Schema.make(ast))
+  is: Schema.is(Schema.make(ast)),
+  tags: tagsOf(ast, compiler)
 })
+
+/**
+ * The members whose literal fields match (all of them when none does), so
+ * tagged unions cost one member, not one failed attempt per member before it.
+ */
+const candidates = (members: ReadonlyArray<Member>, input: unknown, side: 0 | 1): ReadonlyArray<Member> => {
+  if (typeof input !== "object" || input === null) return members
+  const record = input as Record<string, unknown>
+  const out = members.filter((candidate) =>
+    candidate.tags.length === 0 || candidate.tags.every((tag) => record[tag[side]] === tag[2])
+  )
+  return out.length === 0 ? members : out
+}
 
 /** The members, recompiled when a registry gains one. */
 const membersOf = (ast: SchemaAST.AST, setting: Union | undefined, compiler: Compiler): () => ReadonlyArray<Member> => {
@@ -64,11 +89,21 @@ const membersOf = (ast: SchemaAST.AST, setting: Union | undefined, compiler: Com
   return () => members
 }
 
+const inside = (candidate: Member, payload: unknown, step: string | undefined) => {
+  try {
+    return candidate.plan.decode(payload)
+  } catch (error) {
+    return rethrowAt(error, step, candidate.plan.label)
+  }
+}
+
 const bestMatch = (label: string, members: () => ReadonlyArray<Member>): Plan => ({
   label,
   decode: (payload) => {
     const messages: Array<string> = []
-    for (const candidate of members()) {
+    const found = candidates(members(), payload, 0)
+    if (found.length === 1 && found[0]!.tags.length > 0) return inside(found[0]!, payload, undefined)
+    for (const candidate of found) {
       try {
         return candidate.plan.decode(payload)
       } catch (error) {
@@ -78,21 +113,15 @@ const bestMatch = (label: string, members: () => ReadonlyArray<Member>): Plan =>
     return fail(`${describeValue(payload)} matches no member of the union (${messages.join("; ")})`)
   },
   encode: (value) => {
-    for (const candidate of members()) if (candidate.is(value)) return candidate.plan.encode(value)
+    const found = candidates(members(), value, 1)
+    if (found.length === 1 && found[0]!.tags.length > 0) return found[0]!.plan.encode(value)
+    for (const candidate of found) if (candidate.is(value)) return candidate.plan.encode(value)
     return fail(`${describeValue(value)} is not a member of ${label}`)
   }
 })
 
 const byValue = (members: ReadonlyArray<Member>, value: unknown, label: string): Member =>
   members.find((candidate) => candidate.is(value)) ?? fail(`${describeValue(value)} is not a member of ${label}`)
-
-const inside = (candidate: Member, payload: unknown, step: string | undefined) => {
-  try {
-    return candidate.plan.decode(payload)
-  } catch (error) {
-    return rethrowAt(error, step, candidate.plan.label)
-  }
-}
 
 const styled = (label: string, setting: Union, members: () => ReadonlyArray<Member>): Plan => {
   const key = setting.discriminatorKey
