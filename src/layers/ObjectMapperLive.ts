@@ -25,14 +25,13 @@ import { toMapperError } from "./mapper/trace.ts"
 const NO_SETTINGS: ReadonlyArray<Setting> = []
 
 /**
- * Builds the service from the module and settings in the context.
+ * The service over a module and settings, without the context (for code
+ * outside Effect, such as the config loader).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = Effect.gen(function*() {
-  const module = yield* MapperModule
-  const settings = yield* MapperSettings
+export const makeWith = (module: MapperModule["Service"], settings: MapperSettings["Service"]): ObjectMapperShape => {
   const compilers = new WeakMap<ReadonlyArray<Setting>, [first: Compiler | undefined, all: Compiler | undefined]>()
   const compilerFor = (options: MapOptions | undefined): Compiler => {
     const perCall = options?.settings ?? NO_SETTINGS
@@ -62,12 +61,12 @@ export const make = Effect.gen(function*() {
       }
     }
   }
-  const serialize = Effect.fn("ObjectMapper.serialize")(function*(schema: Schema.Top, value: unknown, options?: MapOptions) {
-    return yield* Effect.fromResult(convert("serialize", schema, value, options))
-  })
-  const deserialize = Effect.fn("ObjectMapper.deserialize")(function*(schema: Schema.Top, payload: unknown, options?: MapOptions) {
-    return yield* Effect.fromResult(convert("deserialize", schema, payload, options))
-  })
+  // Per-value calls are a hot path: a span each would cost several times the conversion
+  // (bench/README.md), so they are untraced; `read`/`write` (text) have spans.
+  const serialize = (schema: Schema.Top, value: unknown, options?: MapOptions) =>
+    Effect.suspend(() => Effect.fromResult(convert("serialize", schema, value, options)))
+  const deserialize = (schema: Schema.Top, payload: unknown, options?: MapOptions) =>
+    Effect.suspend(() => Effect.fromResult(convert("deserialize", schema, payload, options)))
   const read = Effect.fn("ObjectMapper.read")(function*(schema: Schema.Top, text: string, options?: MapOptions) {
     const parsed = module.text.read(text)
     if (Result.isFailure(parsed)) {
@@ -95,6 +94,16 @@ export const make = Effect.gen(function*() {
     decoder: converter("deserialize"),
     encoder: converter("serialize")
   } as ObjectMapperShape)
+}
+
+/**
+ * Builds the service from the module and settings in the context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = Effect.gen(function*() {
+  return makeWith(yield* MapperModule, yield* MapperSettings)
 })
 
 /**

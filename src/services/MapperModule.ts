@@ -197,8 +197,11 @@ export interface TraceStep {
 export interface FailureProblem {
   readonly steps: Array<TraceStep>
   readonly message: string
-  /** Point at the key rather than the value (unknown keys). */
-  readonly at?: "key" | undefined
+  /** An unknown key (the path ends with it) or a missing one (the path is its parent): located at the key. */
+  readonly kind?: "unknown-key" | "missing-key" | undefined
+  /** For "expected X, got Y" problems: X, and the rejected input, so callers can word their own. */
+  readonly expected?: string | undefined
+  readonly input?: unknown
   /** The Schema issue behind a failed check, for callers that word their own messages. */
   readonly issue?: unknown
 }

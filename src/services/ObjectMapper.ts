@@ -45,7 +45,9 @@ export const MapperProblem = Schema.Struct({
   path: Schema.Array(Schema.Union([Schema.String, Schema.Number])),
   message: Schema.String,
   trace: Schema.Array(Schema.String),
-  at: Schema.optional(Schema.Literals(["key", "value"])),
+  kind: Schema.optional(Schema.Literals(["unknown-key", "missing-key"])),
+  expected: Schema.optional(Schema.String),
+  input: Schema.optional(Schema.Unknown),
   line: Schema.optional(Schema.Number),
   column: Schema.optional(Schema.Number),
   issue: Schema.optional(Schema.Defect())

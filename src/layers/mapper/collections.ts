@@ -7,7 +7,7 @@
 import type { SchemaAST } from "effect"
 import type { Compiler, Converter, FailureProblem, Plan } from "../../services/MapperModule.ts"
 import { fail, MappingFailure } from "../../services/MapperModule.ts"
-import { expected } from "./describe.ts"
+import { mismatch } from "./describe.ts"
 import { gather, rethrowAt } from "./trace.ts"
 
 type Direction = "decode" | "encode"
@@ -57,8 +57,8 @@ const listPlan = (ast: SchemaAST.Arrays, compiler: Compiler): Plan => {
     compiler.collectAll ? mapItems(items, itemAt, direction, true) : mapList(items, item[direction], item.label)
   return {
     label,
-    decode: (payload) => Array.isArray(payload) ? convert(payload, "decode") : fail(expected("a list", payload)),
-    encode: (value) => Array.isArray(value) ? convert(value, "encode") : fail(expected("an array", value))
+    decode: (payload) => Array.isArray(payload) ? convert(payload, "decode") : mismatch("a list", payload),
+    encode: (value) => Array.isArray(value) ? convert(value, "encode") : mismatch("an array", value)
   }
 }
 
@@ -77,12 +77,12 @@ const tuplePlan = (ast: SchemaAST.Arrays, compiler: Compiler): Plan => {
   return {
     label,
     decode: (payload) => {
-      if (!Array.isArray(payload)) return fail(expected("a list", payload))
+      if (!Array.isArray(payload)) return mismatch("a list", payload)
       checkLength(payload)
       return mapItems(payload, planAt, "decode", compiler.collectAll)
     },
     encode: (value) => {
-      if (!Array.isArray(value)) return fail(expected("an array", value))
+      if (!Array.isArray(value)) return mismatch("an array", value)
       checkLength(value)
       return mapItems(value, planAt, "encode", compiler.collectAll)
     }

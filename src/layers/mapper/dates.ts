@@ -18,7 +18,7 @@
 import { DateTime, Duration } from "effect"
 import type { Converter, Plan } from "../../services/MapperModule.ts"
 import { fail } from "../../services/MapperModule.ts"
-import { describeValue, expected, isRecord, representationId } from "./describe.ts"
+import { describeValue, expected, isRecord, mismatch, representationId } from "./describe.ts"
 
 /**
  * The built-in format name.
@@ -132,7 +132,7 @@ export const dateCodec = (formats: ReadonlyArray<string>) => {
   return {
     parse: (payload: unknown): Date => {
       if (payload instanceof Date) return payload
-      if (typeof payload !== "string") return fail(expected("a date string", payload))
+      if (typeof payload !== "string") return mismatch("a date string", payload)
       for (const parse of parsers) {
         const date = parse(payload)
         if (date !== undefined) return date
@@ -165,11 +165,11 @@ const parseDuration = (payload: unknown): Duration.Duration => {
     }
     return Duration.millis(total)
   }
-  return fail(expected("an ISO 8601 duration string", payload))
+  return mismatch("an ISO 8601 duration string", payload)
 }
 
 const formatDuration = (value: unknown): string => {
-  if (!Duration.isDuration(value)) return fail(expected("a Duration", value))
+  if (!Duration.isDuration(value)) return mismatch("a Duration", value)
   const millis = Duration.toMillis(value)
   if (!Number.isFinite(millis)) return fail("an infinite duration cannot be written as ISO 8601")
   const days = Math.floor(millis / UNITS.days)
@@ -195,13 +195,13 @@ export const dates: Converter = {
       return {
         label: "Date",
         decode: codec.parse,
-        encode: (value) => value instanceof Date && !Number.isNaN(value.getTime()) ? codec.format(value) : fail(expected("a valid Date", value))
+        encode: (value) => value instanceof Date && !Number.isNaN(value.getTime()) ? codec.format(value) : mismatch("a valid Date", value)
       }
     }
     return {
       label: "DateTime.Utc",
       decode: (payload) => DateTime.isDateTime(payload) ? payload : DateTime.fromDateUnsafe(codec.parse(payload)),
-      encode: (value) => DateTime.isDateTime(value) ? codec.format(DateTime.toDateUtc(value)) : fail(expected("a DateTime", value))
+      encode: (value) => DateTime.isDateTime(value) ? codec.format(DateTime.toDateUtc(value)) : mismatch("a DateTime", value)
     }
   }
 }

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type { SchemaAST } from "effect"
+import { fail } from "../../services/MapperModule.ts"
 
 const IDS: Readonly<Record<string, string>> = {
   "effect/schema/Date": "Date",
@@ -90,6 +91,15 @@ export const describeValue = (value: unknown): string => {
   if (typeof value === "object") return "a mapping"
   return `a ${typeof value}`
 }
+
+/**
+ * Fails with the usual mismatch message, keeping what was expected and the
+ * input apart for callers that word their own.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const mismatch = (what: string, got: unknown): never => fail(expected(what, got), { expected: what, input: got })
 
 /**
  * The usual mismatch message.

@@ -13,7 +13,7 @@
 import { Equal, Schema, SchemaAST } from "effect"
 import type { Compiler, Converter, FailureProblem, Plan } from "../../services/MapperModule.ts"
 import { fail, MappingFailure } from "../../services/MapperModule.ts"
-import { expected, isRecord } from "./describe.ts"
+import { isRecord, mismatch } from "./describe.ts"
 import type { Field } from "./fields.ts"
 import { expand, fieldsOfStruct, lookupOf, structOf } from "./fields.ts"
 import { gather, rethrowAt } from "./trace.ts"
@@ -78,7 +78,7 @@ const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compiler: Co
     if (key === undefined) {
       if (entry.field.required) {
         const [first, ...more] = entry.names
-        return fail(`missing required key '${first}'${more.map((name) => ` (or '${name}')`).join("")}`)
+        return fail(`missing required key '${first}'${more.map((name) => ` (or '${name}')`).join("")}`, { kind: "missing-key" })
       }
       if (entry.field.default !== undefined) out[entry.field.name] = entry.field.default()
       return
@@ -107,7 +107,7 @@ const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compiler: Co
       return construct === undefined ? out : construct(out)
     },
     write: (value, out) => {
-      if (!isInstance(value)) return fail(expected(`an instance of ${label}`, value))
+      if (!isInstance(value)) return mismatch(`an instance of ${label}`, value)
       const record = value as Record<string, unknown>
       for (const entry of entries) {
         const item = record[entry.field.name]
@@ -162,7 +162,7 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
   return {
     label,
     decode: (payload) => {
-      if (!isRecord(payload)) return fail(expected("a mapping", payload))
+      if (!isRecord(payload)) return mismatch("a mapping", payload)
       const used: Array<string> = []
       const problems = compiler.collectAll ? [] as Array<FailureProblem> : undefined
       const value = codec.read(payload, used, problems)
@@ -187,7 +187,7 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
           const found = extras.map((key): FailureProblem => ({
             steps: [{ key, label: "unknown" }],
             message: `unknown key '${key}' (expected one of: ${known === "" ? "nothing" : known})`,
-            at: "key"
+            kind: "unknown-key"
           }))
           if (problems === undefined) throw new MappingFailure(found.slice(0, 1))
           problems.push(...found)
@@ -229,7 +229,7 @@ const recordPlan = (ast: SchemaAST.Objects, compiler: Compiler): Plan => {
   const value = compiler.plan(signature.type)
   const label = compiler.label(ast)
   const each = (input: unknown, direction: "decode" | "encode") => {
-    if (!isRecord(input)) return fail(expected("a mapping", input))
+    if (!isRecord(input)) return mismatch("a mapping", input)
     const out: Record<string, unknown> = {}
     const problems = compiler.collectAll ? [] as Array<FailureProblem> : undefined
     for (const name of Object.keys(input)) {

@@ -13,7 +13,7 @@
 import type { SchemaAST } from "effect"
 import type { Compiler, Converter, Plan } from "../../services/MapperModule.ts"
 import { fail } from "../../services/MapperModule.ts"
-import { expected } from "./describe.ts"
+import { expected, mismatch } from "./describe.ts"
 
 const TRUE = new Set(["true", "yes", "on", "enabled"])
 const FALSE = new Set(["false", "no", "off", "disabled"])
@@ -30,7 +30,7 @@ const stringPlan = (strict: boolean): Plan => ({
   decode: (payload) => {
     if (typeof payload === "string") return payload
     if (!strict && (typeof payload === "number" || typeof payload === "boolean")) return String(payload)
-    return fail(expected("a string", payload))
+    return mismatch("a string", payload)
   },
   encode: typed("string", "a string", "string")
 })
@@ -40,7 +40,7 @@ const numberPlan = (strict: boolean): Plan => ({
   decode: (payload) => {
     if (typeof payload === "number") return payload
     if (!strict && typeof payload === "string" && NUMERIC.test(payload)) return Number(payload)
-    return fail(expected("a number", payload))
+    return mismatch("a number", payload)
   },
   encode: (value) =>
     typeof value === "number" && Number.isFinite(value)
@@ -57,7 +57,7 @@ const booleanPlan = (strict: boolean): Plan => ({
       if (TRUE.has(word)) return true
       if (FALSE.has(word)) return false
     }
-    return fail(expected("a boolean (true or false)", payload))
+    return mismatch("a boolean (true or false)", payload)
   },
   encode: typed("boolean", "a boolean", "boolean")
 })
@@ -68,17 +68,17 @@ const bigintPlan = (strict: boolean): Plan => ({
     if (typeof payload === "string" && INTEGER.test(payload)) return BigInt(payload)
     if (typeof payload === "number" && Number.isSafeInteger(payload)) return BigInt(payload)
     if (!strict && typeof payload === "number" && Number.isInteger(payload)) return BigInt(payload)
-    return fail(expected("an integer as digits (a string such as \"12345678901234567890\")", payload))
+    return mismatch("an integer as digits (a string such as \"12345678901234567890\")", payload)
   },
-  encode: (value) => typeof value === "bigint" ? value.toString() : fail(expected("a bigint", value))
+  encode: (value) => typeof value === "bigint" ? value.toString() : mismatch("a bigint", value)
 })
 
 const literalPlan = (literal: SchemaAST.Literal["literal"], label: string): Plan => {
   const out = typeof literal === "bigint" ? literal.toString() : literal
   return {
     label,
-    decode: (payload) => payload === literal || (typeof literal === "bigint" && payload === out) ? literal : fail(expected(label, payload)),
-    encode: (value) => value === literal ? out : fail(expected(label, value))
+    decode: (payload) => payload === literal || (typeof literal === "bigint" && payload === out) ? literal : mismatch(label, payload),
+    encode: (value) => value === literal ? out : mismatch(label, value)
   }
 }
 
@@ -87,7 +87,7 @@ const enumPlan = (ast: SchemaAST.Enum, label: string): Plan => {
   const numeric = ast.enums.every(([, value]) => typeof value === "number")
   if (numeric) {
     const values = new Set(ast.enums.map(([, value]) => value))
-    const check = (value: unknown) => values.has(value as number) ? value : fail(expected(`a member of ${label}`, value))
+    const check = (value: unknown) => values.has(value as number) ? value : mismatch(`a member of ${label}`, value)
     return { label, decode: check, encode: check }
   }
   const byName = new Map<unknown, string | number>(ast.enums)
@@ -97,7 +97,7 @@ const enumPlan = (ast: SchemaAST.Enum, label: string): Plan => {
     label,
     decode: (payload) =>
       byName.has(payload) ? byName.get(payload) : fail(`${expected(`one of ${names}`, payload)} (members of ${label})`),
-    encode: (value) => nameOf.get(value) ?? fail(expected(`a member of ${label}`, value))
+    encode: (value) => nameOf.get(value) ?? mismatch(`a member of ${label}`, value)
   }
 }
 
@@ -124,10 +124,10 @@ export const primitives: Converter = {
       case "Enum":
         return enumPlan(ast, compiler.label(ast))
       case "Null":
-        return { label: "null", decode: (payload) => payload === null ? null : fail(expected("null", payload)), encode: (value) => value === null ? null : fail(expected("null", value)) }
+        return { label: "null", decode: (payload) => payload === null ? null : mismatch("null", payload), encode: (value) => value === null ? null : mismatch("null", value) }
       case "Undefined":
       case "Void":
-        return { label: "undefined", decode: (payload) => payload === undefined || payload === null ? undefined : fail(expected("nothing", payload)), encode: () => undefined }
+        return { label: "undefined", decode: (payload) => payload === undefined || payload === null ? undefined : mismatch("nothing", payload), encode: () => undefined }
       case "Unknown":
       case "Any":
         return { label: ast._tag.toLowerCase(), decode: identity, encode: identity }

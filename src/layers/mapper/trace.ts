@@ -69,9 +69,9 @@ const sentence = (text: string): string => /[.!?]$/.test(text) ? text : `${text}
 const toProblem = (problem: FailureProblem, rootLabel: string, options: MapOptions): MapperProblem => {
   const path: Array<string | number> = []
   const trace: Array<string> = []
-  const positionOf = (at?: "key") => {
+  const positionOf = (atKey?: boolean) => {
     const node = options.positions?.get(JSON.stringify(path))
-    return at === "key" ? node?.key ?? node?.value : node?.value
+    return atKey === true ? node?.key ?? node?.value : node?.value
   }
   const line = (key: string, label: string) => {
     const position = positionOf()
@@ -82,12 +82,13 @@ const toProblem = (problem: FailureProblem, rootLabel: string, options: MapOptio
     if (step.key !== undefined) path.push(step.key)
     line(stepText(step.key), step.label)
   }
-  const position = positionOf(problem.at)
+  const position = positionOf(problem.kind !== undefined)
   return {
     path,
     message: problem.message,
     trace,
-    ...(problem.at === undefined ? {} : { at: problem.at }),
+    ...(problem.kind === undefined ? {} : { kind: problem.kind }),
+    ...(problem.expected === undefined ? {} : { expected: problem.expected, input: problem.input }),
     ...(position === undefined ? {} : { line: position.line, column: position.column }),
     ...(problem.issue === undefined ? {} : { issue: problem.issue })
   }

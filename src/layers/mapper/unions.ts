@@ -22,7 +22,7 @@ import type { Compiler, Converter, Plan } from "../../services/MapperModule.ts"
 import { fail, MappingFailure } from "../../services/MapperModule.ts"
 import type { Union } from "../../services/MapperSettings.ts"
 import { UnionRegistry } from "../../services/MapperSettings.ts"
-import { describeValue, expected, isRecord } from "./describe.ts"
+import { describeValue, isRecord, mismatch } from "./describe.ts"
 import { fieldsOfStruct, lookupOf, structOf } from "./fields.ts"
 import { asFailure, rethrowAt } from "./trace.ts"
 
@@ -126,7 +126,7 @@ const byValue = (members: ReadonlyArray<Member>, value: unknown, label: string):
 const styled = (label: string, setting: Union, members: () => ReadonlyArray<Member>): Plan => {
   const key = setting.discriminatorKey
   const find = (id: unknown): Member => {
-    if (typeof id !== "string") return fail(expected("a string", id))
+    if (typeof id !== "string") return mismatch("a string", id)
     const found = members().find((candidate) => candidate.id === id)
     return found ?? fail(`'${id}' is not a member id of ${label} (known ids: ${members().map((m) => m.id).join(", ")})`)
   }
@@ -145,7 +145,7 @@ const styled = (label: string, setting: Union, members: () => ReadonlyArray<Memb
       return {
         label,
         decode: (payload) => {
-          if (!isRecord(payload)) return fail(expected("a mapping", payload))
+          if (!isRecord(payload)) return mismatch("a mapping", payload)
           const keys = Object.keys(payload)
           if (keys.length !== 1) return fail(`expected exactly one key naming the member, got ${keys.length} key(s)`)
           return inside(find(keys[0]), payload[keys[0]!], keys[0])
@@ -159,7 +159,7 @@ const styled = (label: string, setting: Union, members: () => ReadonlyArray<Memb
       return {
         label,
         decode: (payload) => {
-          if (!isRecord(payload)) return fail(expected("a mapping", payload))
+          if (!isRecord(payload)) return mismatch("a mapping", payload)
           const chosen = discriminated(payload)
           const { [key]: _, ...rest } = payload
           return inside(chosen, rest, undefined)
@@ -175,7 +175,7 @@ const styled = (label: string, setting: Union, members: () => ReadonlyArray<Memb
       return {
         label,
         decode: (payload) => {
-          if (!isRecord(payload)) return fail(expected("a mapping", payload))
+          if (!isRecord(payload)) return mismatch("a mapping", payload)
           const chosen = discriminated(payload)
           const nest = setting.nestingKey ?? chosen.id
           if (!(nest in payload)) return fail(`missing nesting key '${nest}'`)
@@ -204,9 +204,8 @@ const nullable = (label: string, ast: SchemaAST.Union, compiler: Compiler): Plan
     try {
       return convert(value)
     } catch (error) {
-      if (allowsNull && error instanceof MappingFailure && error.problems.length === 1 && error.problems[0]!.steps.length === 0) {
-        return fail(`${error.problems[0]!.message.replace(/^expected /, "expected null or ")}`)
-      }
+      const problem = error instanceof MappingFailure && error.problems.length === 1 ? error.problems[0]! : undefined
+      if (allowsNull && problem?.expected !== undefined && problem.steps.length === 0) return mismatch(`null or ${problem.expected}`, value)
       throw error
     }
   }
@@ -216,7 +215,7 @@ const nullable = (label: string, ast: SchemaAST.Union, compiler: Compiler): Plan
 const literals = (label: string, ast: SchemaAST.Union<SchemaAST.Literal>): Plan => {
   const allowed = new Set<unknown>(ast.types.map((type) => type.literal))
   const names = ast.types.map((type) => typeof type.literal === "string" ? `'${type.literal}'` : String(type.literal)).join(", ")
-  const check = (value: unknown) => allowed.has(value) ? value : fail(expected(`one of ${names}`, value))
+  const check = (value: unknown) => allowed.has(value) ? value : mismatch(`one of ${names}`, value)
   return { label, decode: check, encode: check }
 }
 

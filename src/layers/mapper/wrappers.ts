@@ -9,7 +9,7 @@
 import { BigDecimal, Option, Redacted } from "effect"
 import type { Converter, Plan } from "../../services/MapperModule.ts"
 import { fail, MappingFailure } from "../../services/MapperModule.ts"
-import { expected, representationId } from "./describe.ts"
+import { mismatch, representationId } from "./describe.ts"
 import { rethrowAt } from "./trace.ts"
 
 const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/
@@ -29,9 +29,9 @@ const decimalPlan = (strict: boolean, scale: number | undefined): Plan => {
     decode: (payload) => {
       const text = typeof payload === "string" ? payload.trim() : !strict && typeof payload === "number" && Number.isFinite(payload) ? String(payload) : undefined
       const parsed = text !== undefined && DECIMAL.test(text) ? BigDecimal.fromString(text) : Option.none()
-      return Option.isSome(parsed) ? round(parsed.value) : fail(expected("a decimal number as a string (such as \"1.10\")", payload))
+      return Option.isSome(parsed) ? round(parsed.value) : mismatch("a decimal number as a string (such as \"1.10\")", payload)
     },
-    encode: (value) => BigDecimal.isBigDecimal(value) ? plainDecimal(round(value)) : fail(expected("a BigDecimal", value))
+    encode: (value) => BigDecimal.isBigDecimal(value) ? plainDecimal(round(value)) : mismatch("a BigDecimal", value)
   }
 }
 
@@ -70,7 +70,7 @@ export const wrappers: Converter = {
           encode: (value) =>
             Option.isOption(value)
               ? Option.isNone(value) ? null : inner.encode(value.value)
-              : fail(expected("an Option", value))
+              : mismatch("an Option", value)
         }
       }
       case "effect/schema/Redacted": {
