@@ -50,7 +50,8 @@ export interface DeserializeAs extends Ranked {
 export interface ExtraKeys extends Ranked {
   readonly _tag: "ExtraKeys"
   readonly allow: boolean
-  readonly recorder?: ((keys: ReadonlyArray<string>, path: string) => void) | undefined
+  /** Called with the unknown keys (sorted) and the datatype they were found in. */
+  readonly recorder?: ((keys: ReadonlyArray<string>, datatype: string) => void) | undefined
 }
 /** @since 0.1.0 @category models */
 export interface Flattened extends Ranked {

@@ -50,6 +50,17 @@ export const gather = (into: Array<FailureProblem>, error: unknown, key: string 
   }
 }
 
+/**
+ * Rethrows with a step, or, when collecting, adds the problems to `problems`.
+ *
+ * @since 0.1.0
+ * @category failures
+ */
+export const problemOr = (problems: Array<FailureProblem> | undefined, error: unknown, key: string | undefined, label: string): void => {
+  if (problems === undefined) rethrowAt(error, key, label)
+  else gather(problems, error, key, label)
+}
+
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/
 
 const stepText = (key: string | number | undefined): string =>
