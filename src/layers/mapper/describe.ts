@@ -110,6 +110,35 @@ export const mismatch = (what: string, got: unknown): never => fail(expected(wha
 export const expected = (what: string, got: unknown): string => `expected ${what}, got ${describeValue(got)}`
 
 /**
+ * Sets a key on an output object; `__proto__` becomes an own key (a
+ * payload's `__proto__` is data, never the prototype).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const setKey = (out: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  else out[key] = value
+}
+
+/**
+ * A payload object's own value at `key` (not one inherited from `Object.prototype`, such as `constructor`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const ownValue = (payload: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(payload, key) ? payload[key] : undefined
+
+/**
+ * Whether reading `key` from a plain object could find an inherited value.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const isInheritedName = (key: string): boolean => key in Object.prototype
+
+/**
  * A plain JSON object (not an array, null, a Date or a class instance).
  *
  * @since 0.1.0

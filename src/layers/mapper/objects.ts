@@ -13,7 +13,7 @@
 import { SchemaAST } from "effect"
 import type { Compiler, Converter, FailureProblem, Plan } from "../../services/MapperModule.ts"
 import { fail, MappingFailure } from "../../services/MapperModule.ts"
-import { isRecord, mismatch } from "./describe.ts"
+import { isRecord, mismatch, setKey } from "./describe.ts"
 import { expand, fieldsOfStruct, lookupOf, structOf } from "./fields.ts"
 import { recordPlan, restOf } from "./records.ts"
 import { isObject, structCodec } from "./structs.ts"
@@ -56,7 +56,7 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
         const extras = keys.filter((key) => !used.includes(key) && payload[key] !== undefined)
         if (rest !== undefined && (extras.length > 0 || remainder !== undefined)) {
           const extra: Record<string, unknown> = {}
-          for (const key of extras) extra[key] = payload[key]
+          for (const key of extras) setKey(extra, key, payload[key])
           if (remainder === undefined && SchemaAST.isDeclaration(ast)) {
             return fail(`a class cannot keep unknown keys ${sorted(extras)}`)
           }

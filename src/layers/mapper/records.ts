@@ -7,7 +7,7 @@
 import type { SchemaAST } from "effect"
 import type { Compiler, FailureProblem, Plan } from "../../services/MapperModule.ts"
 import { MappingFailure } from "../../services/MapperModule.ts"
-import { isRecord, mismatch } from "./describe.ts"
+import { isRecord, mismatch, setKey } from "./describe.ts"
 import { problemOr } from "./trace.ts"
 
 /**
@@ -19,7 +19,7 @@ import { problemOr } from "./trace.ts"
 export const restOf = (value: Record<string, unknown>, struct: SchemaAST.Objects): Record<string, unknown> => {
   const own = new Set(struct.propertySignatures.map((property) => String(property.name)))
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) if (!own.has(key)) out[key] = value[key]
+  for (const key of Object.keys(value)) if (!own.has(key)) setKey(out, key, value[key])
   return out
 }
 
@@ -40,7 +40,7 @@ export const recordPlan = (ast: SchemaAST.Objects, compiler: Compiler): Plan => 
     const problems = compiler.collectAll ? [] as Array<FailureProblem> : undefined
     for (const name of Object.keys(input)) {
       try {
-        out[key[direction](name) as string] = value[direction](input[name])
+        setKey(out, key[direction](name) as string, value[direction](input[name]))
       } catch (error) {
         problemOr(problems, error, name, value.label)
       }

@@ -9,7 +9,7 @@
 import { Equal, Schema, SchemaAST } from "effect"
 import type { Compiler, FailureProblem, Plan } from "../../services/MapperModule.ts"
 import { fail, MappingFailure } from "../../services/MapperModule.ts"
-import { mismatch } from "./describe.ts"
+import { isInheritedName, mismatch, ownValue, setKey } from "./describe.ts"
 import type { Field } from "./fields.ts"
 import { fieldsOfStruct, lookupOf, structOf } from "./fields.ts"
 import { problemOr, rethrowAt } from "./trace.ts"
@@ -20,6 +20,8 @@ interface CompiledField {
   readonly names: ReadonlyArray<string>
   readonly written: string
   readonly omitDefaults: boolean
+  /** A name such as `constructor` or `__proto__`: read only as an own key, written as data. */
+  readonly inherited: boolean
   /** Set for a flattened field: its struct's codec reading from the parent's payload. */
   readonly flat: StructCodec | undefined
 }
@@ -62,6 +64,7 @@ export const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compi
     names: field.aliases,
     written: field.aliases[0],
     omitDefaults: compiler.setting("SerializeDefaults", field.ast)?.enabled === false,
+    inherited: [field.name, ...field.aliases].some(isInheritedName),
     flat: field.flattened ? flatCodec(field, compiler) : undefined
   }))
   const readField = (entry: CompiledField, payload: Record<string, unknown>, used: Array<string>, out: Record<string, unknown>) => {
@@ -72,7 +75,7 @@ export const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compi
     let value: unknown
     let key: string | undefined
     for (const name of entry.names) {
-      value = payload[name]
+      value = entry.inherited ? ownValue(payload, name) : payload[name]
       if (value !== undefined) {
         key = name
         break
@@ -83,12 +86,14 @@ export const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compi
         const [first, ...more] = entry.names
         return fail(`missing required key '${first}'${more.map((name) => ` (or '${name}')`).join("")}`, { kind: "missing-key" })
       }
-      if (entry.field.default !== undefined) out[entry.field.name] = entry.field.default()
+      if (entry.field.default !== undefined) setKey(out, entry.field.name, entry.field.default())
       return
     }
     used.push(key)
     try {
-      out[entry.field.name] = entry.plan.decode(value)
+      const decoded = entry.plan.decode(value)
+      if (entry.inherited) setKey(out, entry.field.name, decoded)
+      else out[entry.field.name] = decoded
     } catch (error) {
       rethrowAt(error, key, entry.plan.label)
     }
@@ -121,7 +126,7 @@ export const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compi
         if (item === undefined) continue
         if (entry.omitDefaults && entry.field.default !== undefined && Equal.equals(item, entry.field.default())) continue
         try {
-          out[entry.written] = entry.plan.encode(item)
+          setKey(out, entry.written, entry.plan.encode(item))
         } catch (error) {
           rethrowAt(error, entry.field.name, entry.plan.label)
         }

@@ -104,6 +104,28 @@ describe("ObjectMapper errors", () => {
         }
       }
       assert.strictEqual(failures, 2000)
+      // Junk values given to serialize fail the same way.
+      const encode = mapper.encoder(Everything)
+      for (let i = 0; i < 500; i++) assert.isTrue(Result.isFailure(encode(junk(random, 4) as never)))
+    }).pipe(Effect.provide(ObjectMapperLive.layer)))
+
+  it.effect("keys named like Object.prototype members are data, never inherited or the prototype", () =>
+    Effect.gen(function*() {
+      const mapper = yield* ObjectMapper
+      const Odd = Schema.Struct({ constructor: Schema.optional(Schema.String), toString: Schema.String })
+      const missing = yield* Effect.flip(mapper.deserialize(Odd, {}))
+      assert.strictEqual(missing.message.split("\n")[0], "missing required key 'toString'.")
+      const Bag = Schema.Record(Schema.String, Schema.Number)
+      const bag = (yield* mapper.deserialize(Bag, JSON.parse("{\"__proto__\": 1, \"a\": 2}"))) as Record<string, number>
+      assert.deepStrictEqual(Object.keys(bag), ["__proto__", "a"])
+      assert.strictEqual(Object.getPrototypeOf(bag), Object.prototype)
+    }).pipe(Effect.provide(ObjectMapperLive.layer)))
+
+  it.effect("a nullable field says null is allowed too", () =>
+    Effect.gen(function*() {
+      const mapper = yield* ObjectMapper
+      const error = yield* Effect.flip(mapper.deserialize(Schema.Struct({ n: Schema.NullOr(Schema.Number) }), { n: "x" }))
+      assert.strictEqual(error.message.split("\n")[0], "n: expected null or a number, got 'x'.")
     }).pipe(Effect.provide(ObjectMapperLive.layer)))
 })
 
