@@ -120,7 +120,8 @@ export const fields = (schema: Schema.Top): ReadonlyArray<Field> => {
 
 /**
  * The fields as they appear in a payload: each flattened field replaced by
- * its struct's (expanded) fields. A name claimed twice is an error.
+ * its struct's (expanded) fields, remainder fields left out. A name claimed
+ * twice is an error.
  *
  * @since 0.1.0
  * @category introspection
@@ -133,6 +134,8 @@ export const expand = (struct: SchemaAST.Objects | undefined, lookup: Lookup): R
   const out: Array<Field> = []
   const seen = new Set<string>()
   for (const field of fieldsOfStruct(struct, lookup)) {
+    // A remainder field has no key of its own in payloads.
+    if (field.remainder) continue
     const inner = field.flattened ? expand(structOf(field.datatype), lookup) : [field]
     for (const claimed of inner) {
       for (const alias of claimed.aliases) {

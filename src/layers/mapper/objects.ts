@@ -36,6 +36,7 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
     fail(`the schema cannot be mapped: it has more than one remainder field (${remainderField.map((field) => field.name).join(", ")})`)
   }
   const remainder = remainderField[0]
+  if (remainder?.flattened === true) fail(`the schema cannot be mapped: field '${remainder.name}' cannot be both flattened and the remainder`)
   const rest = remainder !== undefined ? compiler.plan(remainder.datatype) : struct.indexSignatures.length > 0 ? recordPlan(struct, compiler) : undefined
   const extraKeys = compiler.setting("ExtraKeys", ast)
   const label = codec.label

@@ -80,6 +80,9 @@ describe("ObjectMapper settings", () => {
       const bad = yield* failure(Row, { a: 1, p: "x" })
       assert.strictEqual(firstLine(bad), "rest.p: expected a number, got 'x'.")
       assert.strictEqual(firstLine(yield* serializeFailure(Row, { a: 1, rest: { a: 5 } })), "keys of the remainder collide with other fields: 'a'.")
+      const Rest = Schema.Record(Schema.String, Schema.Number)
+      const Twice = Schema.Struct({ p: Rest.pipe(withSettings(Remainder())), q: Rest.pipe(withSettings(Remainder())) })
+      assert.strictEqual(firstLine(yield* failure(Twice, {})), "the schema cannot be mapped: it has more than one remainder field (p, q).")
     }))
 
   it.effect("Required: an optional field must be present", () =>
