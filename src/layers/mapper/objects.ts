@@ -40,9 +40,9 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
   const rest = remainder !== undefined ? compiler.plan(remainder.datatype) : struct.indexSignatures.length > 0 ? recordPlan(struct, compiler) : undefined
   const extraKeys = compiler.setting("ExtraKeys", ast)
   const label = codec.label
-  const attach = (value: unknown, extra: Record<string, unknown>) => {
-    if (remainder !== undefined) (value as Record<string, unknown>)[remainder.name] = rest!.decode(extra)
-    else Object.assign(value as object, rest!.decode(extra))
+  const attach = (fields: Record<string, unknown>, extra: Record<string, unknown>) => {
+    if (remainder !== undefined) fields[remainder.name] = rest!.decode(extra)
+    else Object.assign(fields, rest!.decode(extra))
   }
   return {
     label,
@@ -50,19 +50,16 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
       if (!isRecord(payload)) return mismatch("a mapping", payload)
       const used: Array<string> = []
       const problems = compiler.collectAll ? [] as Array<FailureProblem> : undefined
-      const value = codec.read(payload, used, problems)
+      const fields = codec.read(payload, used, problems)
       const keys = Object.keys(payload)
-      if (keys.length === used.length && remainder !== undefined) attach(value, {})
+      if (keys.length === used.length && remainder !== undefined) attach(fields, {})
       else if (keys.length !== used.length) {
         const extras = keys.filter((key) => !used.includes(key) && payload[key] !== undefined)
         if (rest !== undefined && (extras.length > 0 || remainder !== undefined)) {
           const extra: Record<string, unknown> = {}
           for (const key of extras) setKey(extra, key, payload[key])
-          if (remainder === undefined && SchemaAST.isDeclaration(ast)) {
-            return fail(`a class cannot keep unknown keys ${sorted(extras)}`)
-          }
           try {
-            attach(value, extra)
+            attach(fields, extra)
           } catch (error) {
             problemOr(problems, error, remainder?.name, rest.label)
           }
@@ -79,7 +76,7 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
         }
       }
       if (problems !== undefined && problems.length > 0) throw new MappingFailure(problems)
-      return value
+      return codec.construct(fields)
     },
     encode: (value) => {
       const out: Record<string, unknown> = {}
@@ -97,7 +94,6 @@ export const structPlan = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compil
     }
   }
 }
-
 
 /**
  * @since 0.1.0

@@ -32,8 +32,14 @@ interface CompiledField {
  */
 export interface StructCodec {
   readonly label: string
-  /** Reads this struct's fields from `payload`, noting the keys it used. */
-  readonly read: (payload: Record<string, unknown>, used: Array<string>, problems: Array<FailureProblem> | undefined) => unknown
+  /** Reads this struct's fields from `payload` into a fresh object, noting the keys it used. */
+  readonly read: (
+    payload: Record<string, unknown>,
+    used: Array<string>,
+    problems: Array<FailureProblem> | undefined
+  ) => Record<string, unknown>
+  /** The value from the fields read (a class instance for a class). */
+  readonly construct: (fields: Record<string, unknown>) => unknown
   readonly write: (value: unknown, out: Record<string, unknown>) => void
 }
 
@@ -48,6 +54,9 @@ const constructorOf = (ast: SchemaAST.AST): ((fields: Record<string, unknown>) =
 
 /** Anything with fields. */
 export const isObject = (value: unknown) => typeof value === "object" && value !== null
+
+const asIs = (fields: Record<string, unknown>): unknown => fields
+
 /**
  * Reads and writes one struct's fields; `ast` is the class declaration or the struct.
  *
@@ -69,7 +78,7 @@ export const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compi
   }))
   const readField = (entry: CompiledField, payload: Record<string, unknown>, used: Array<string>, out: Record<string, unknown>) => {
     if (entry.flat !== undefined) {
-      out[entry.field.name] = entry.flat.read(payload, used, undefined)
+      out[entry.field.name] = entry.flat.construct(entry.flat.read(payload, used, undefined))
       return
     }
     let value: unknown
@@ -112,8 +121,9 @@ export const structCodec = (ast: SchemaAST.AST, struct: SchemaAST.Objects, compi
           else problemOr(problems, error, undefined, label)
         }
       }
-      return construct === undefined ? out : construct(out)
+      return out
     },
+    construct: construct ?? asIs,
     write: (value, out) => {
       if (!isInstance(value)) return mismatch(`an instance of ${label}`, value)
       const record = value as Record<string, unknown>
