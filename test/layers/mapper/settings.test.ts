@@ -80,6 +80,12 @@ describe("ObjectMapper settings", () => {
       const bad = yield* failure(Row, { a: 1, p: "x" })
       assert.strictEqual(firstLine(bad), "rest.p: expected a number, got 'x'.")
       assert.strictEqual(firstLine(yield* serializeFailure(Row, { a: 1, rest: { a: 5 } })), "keys of the remainder collide with other fields: 'a'.")
+      class Labels extends Schema.Class<Labels>("Labels")({
+        name: Schema.String,
+        other: Schema.Record(Schema.String, Schema.String).pipe(withSettings(Remainder()))
+      }) {}
+      const labels = yield* roundTrip(Labels, { name: "x", env: "prod" }, { value: new Labels({ name: "x", other: { env: "prod" } }) })
+      assert.instanceOf(labels, Labels)
       const Rest = Schema.Record(Schema.String, Schema.Number)
       const Twice = Schema.Struct({ p: Rest.pipe(withSettings(Remainder())), q: Rest.pipe(withSettings(Remainder())) })
       assert.strictEqual(firstLine(yield* failure(Twice, {})), "the schema cannot be mapped: it has more than one remainder field (p, q).")
