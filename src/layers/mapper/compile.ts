@@ -11,7 +11,7 @@ import type { Compiler, ModuleShape, Plan } from "../../services/MapperModule.ts
 import { fail } from "../../services/MapperModule.ts"
 import type { Setting, SettingsShape, SettingTag } from "../../services/MapperSettings.ts"
 import { settingsOf } from "../../services/MapperSettings.ts"
-import { labelOf } from "./describe.ts"
+import { expected as expectedMessage, labelOf } from "./describe.ts"
 
 /** The settings sources in databind's order, past the annotations. */
 interface Sources extends SettingsShape {
@@ -34,13 +34,13 @@ const resolve = (sources: Sources, tag: SettingTag, ast: SchemaAST.AST): Setting
   return best
 }
 
-const checkMessage = (issue: SchemaIssue.Issue): string => {
+const checkMessage = (issue: SchemaIssue.Issue, value: unknown): string => {
   const filter = issue instanceof SchemaIssue.Filter ? issue : undefined
   const inner = filter?.issue as { readonly annotations?: { readonly message?: unknown } } | undefined
   const message = filter?.filter.annotations?.message ?? inner?.annotations?.message
   if (typeof message === "string") return message
   const expected = filter?.filter.annotations?.expected
-  if (typeof expected === "string") return `expected ${expected}`
+  if (typeof expected === "string") return expectedMessage(expected, value)
   return SchemaIssue.makeFormatterDefault()(issue).split("\n")[0] ?? "is not valid"
 }
 
@@ -76,7 +76,7 @@ const withChecks = (plan: Plan, ast: SchemaAST.AST, collectAll: boolean): Plan =
       const value = plan.decode(payload)
       const issues = runChecks(checks, value, ast, options)
       if (issues.length === 0) return value
-      return fail(checkMessage(issues[0]!), {
+      return fail(checkMessage(issues[0]!, value), {
         issue: new SchemaIssue.Composite(ast, issues as [SchemaIssue.Issue], value, REPORT_INPUT)
       })
     }

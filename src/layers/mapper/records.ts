@@ -8,7 +8,7 @@ import type { SchemaAST } from "effect"
 import type { Compiler, FailureProblem, Plan } from "../../services/MapperModule.ts"
 import { MappingFailure } from "../../services/MapperModule.ts"
 import { isRecord, mismatch, setKey } from "./describe.ts"
-import { problemOr } from "./trace.ts"
+import { asFailure, problemOr } from "./trace.ts"
 
 /**
  * The keys of `value` that are not the struct's own properties.
@@ -39,8 +39,18 @@ export const recordPlan = (ast: SchemaAST.Objects, compiler: Compiler): Plan => 
     const out: Record<string, unknown> = {}
     const problems = compiler.collectAll ? [] as Array<FailureProblem> : undefined
     for (const name of Object.keys(input)) {
+      let converted: string
       try {
-        setKey(out, key[direction](name) as string, value[direction](input[name]))
+        converted = key[direction](name) as string
+      } catch (error) {
+        // A bad key is reported at the key itself (databind's `Key('k')` step).
+        const failure = asFailure(error)
+        for (const problem of failure.problems) Object.assign(problem, { kind: "unknown-key" })
+        problemOr(problems, failure, name, `key (${key.label})`)
+        continue
+      }
+      try {
+        setKey(out, converted, value[direction](input[name]))
       } catch (error) {
         problemOr(problems, error, name, value.label)
       }

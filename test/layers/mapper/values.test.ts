@@ -126,6 +126,11 @@ describe("ObjectMapper containers", () => {
       assert.strictEqual(firstLine(yield* failure(Schema.Tuple([Schema.String, Schema.Number]), ["a", 1, 2])), "expected a list of 2 item(s), found 3.")
       assert.strictEqual(firstLine(yield* failure(Schema.Array(Schema.String), "abc")), "expected a list, got 'abc'.")
       assert.strictEqual(firstLine(yield* failure(Schema.Record(Schema.String, Schema.Number), { a: 1, b: "x" })), "b: expected a number, got 'x'.")
+      const Lower = Schema.String.check(Schema.isPattern(/^[a-z]+$/)).annotate({ identifier: "Lower" })
+      const badKey = yield* failure(Schema.Record(Lower, Schema.Number), { ok: 1, Bad: 2 })
+      assert.match(firstLine(badKey) ?? "", /^Bad: expected a string matching the RegExp .*, got 'Bad'\.$/)
+      assert.include(badKey.message, ".Bad: key (string)")
+      assert.strictEqual(badKey.problems[0]?.kind, "unknown-key")
     }))
 
   it.effect("Option is null when empty and optional as a field; NullOr fields default to null", () =>
