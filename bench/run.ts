@@ -17,7 +17,8 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["storage-instrumentation", () => import("./storage-instrumentation.ts")],
   ["storage-s3", () => import("./storage-s3.ts")],
   ["cache-redis", () => import("./cache-redis.ts")],
-  ["cache-memory", () => import("./cache-memory.ts")]
+  ["cache-memory", () => import("./cache-memory.ts")],
+  ["mapper", () => import("./mapper.ts")]
 ]
 
 const filter = process.argv[2]

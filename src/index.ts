@@ -61,3 +61,16 @@ export * as CacheDegrade from "./layers/CacheDegrade.ts"
 
 /** OpenTelemetry traces and metrics exported over OTLP/HTTP; off by default. @since 0.1.0 */
 export * as Telemetry from "./layers/Telemetry.ts"
+
+/** The object mapper contract: serialize/deserialize/read/write and `MapperError`. @since 0.1.0 */
+export * as ObjectMapper from "./services/ObjectMapper.ts"
+/** Mapper settings (Alias, DateFormat, Flattened, Union ...) and the `MapperSettings` layer. @since 0.1.0 */
+export * as MapperSettings from "./services/MapperSettings.ts"
+/** Converter modules: converters, plans and the `MapperModule` service. @since 0.1.0 */
+export * as MapperModule from "./services/MapperModule.ts"
+/** The built-in `json` and `yaml` converter modules. @since 0.1.0 */
+export * as MapperModules from "./layers/mapper/modules.ts"
+/** Struct and class field introspection, flattened fields expanded. @since 0.1.0 */
+export * as MapperFields from "./layers/mapper/fields.ts"
+/** The ObjectMapper implementation (plans compiled once per schema). @since 0.1.0 */
+export * as ObjectMapperLive from "./layers/ObjectMapperLive.ts"

@@ -27,6 +27,15 @@ describe("examples", () => {
     assert.strictEqual((JSON.parse(listing.stdout) as Array<unknown>).length, 2)
   })
 
+  it("mapper.ts writes an order with aliases, a date format and a flat union, and locates a YAML error", () => {
+    const run = spawnSync(process.execPath, [`${EXAMPLES}mapper.ts`], { encoding: "utf8", timeout: 60_000 })
+    assert.strictEqual(run.status, 0, run.stderr)
+    assert.deepStrictEqual(run.stdout.trim().split("\n"), [
+      `{"day":"04.02.2026","items":[{"id":"pen","qty":2}],"delivery":{"store":"Lyon","kind":"Pickup"}}`,
+      "order.yaml:4:10: items[0].qty: expected a number, got 'two'."
+    ])
+  })
+
   it("cache.ts stores and reads a typed session through the degrade layer", () => {
     const run = spawnSync(process.execPath, [`${EXAMPLES}cache.ts`], { encoding: "utf8", timeout: 60_000 })
     assert.strictEqual(run.status, 0, run.stderr)

@@ -30,8 +30,11 @@ const describeAst = (ast: SchemaAST.AST): string => {
 /**
  * How a rejected input reads in "got ...". Strings at credential-looking
  * keys are not shown: they may be secrets.
+ *
+ * @since 0.1.0
+ * @category utils
  */
-const describeInput = (input: unknown, path: Path): string => {
+export const describeInput = (input: unknown, path: Path): string => {
   if (input === null) return "null"
   if (input === undefined) return "nothing"
   if (typeof input === "string") {
