@@ -1,6 +1,6 @@
 /**
- * The provider types this build knows: `memory`, `file` and `posix`, plus any
- * a user registers.
+ * The provider types this build knows: storage types `memory`, `file` and
+ * `posix`, metadata type `manifest`, plus any a user registers.
  *
  * A provider type is a `ProviderFactory`: its config-file name, a Schema for
  * its `options` (decoded before `make` is called; unknown keys should be
@@ -36,9 +36,11 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
+import * as Manifest from "../providers/metadata/manifest.ts"
 import * as Memory from "../providers/storage/memory.ts"
 import * as Posix from "../providers/storage/posix.ts"
 import { makeRegistry, ProviderRegistry } from "../services/ProviderRegistry.ts"
+import type { MetadataProviderFactory } from "../services/MetadataProvider.ts"
 import type { ProviderFactory } from "../services/ProviderRegistry.ts"
 
 /**
@@ -50,12 +52,20 @@ import type { ProviderFactory } from "../services/ProviderRegistry.ts"
 export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory, Posix.factory, Posix.posixFactory]
 
 /**
+ * The factories of the built-in metadata provider types (`manifest`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const builtinMetadataFactories: ReadonlyArray<MetadataProviderFactory> = [Manifest.factory]
+
+/**
  * The built-in registry as a value, for code that builds a client by hand.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtinFactories)
+export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtinFactories, builtinMetadataFactories)
 
 /**
  * The built-in types plus the given ones; a given factory replaces a built-in
@@ -64,8 +74,11 @@ export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtin
  * @since 0.1.0
  * @category constructors
  */
-export const registryWith = (factories: ReadonlyArray<ProviderFactory>): ProviderRegistry["Service"] =>
-  makeRegistry([...builtinFactories, ...factories])
+export const registryWith = (
+  factories: ReadonlyArray<ProviderFactory>,
+  metadataFactories: ReadonlyArray<MetadataProviderFactory> = []
+): ProviderRegistry["Service"] =>
+  makeRegistry([...builtinFactories, ...factories], [...builtinMetadataFactories, ...metadataFactories])
 
 /**
  * The built-in provider types.
@@ -81,5 +94,7 @@ export const layer: Layer.Layer<ProviderRegistry> = Layer.succeed(ProviderRegist
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (factories: ReadonlyArray<ProviderFactory>): Layer.Layer<ProviderRegistry> =>
-  Layer.succeed(ProviderRegistry, registryWith(factories))
+export const layerWith = (
+  factories: ReadonlyArray<ProviderFactory>,
+  metadataFactories: ReadonlyArray<MetadataProviderFactory> = []
+): Layer.Layer<ProviderRegistry> => Layer.succeed(ProviderRegistry, registryWith(factories, metadataFactories))

@@ -1,12 +1,14 @@
 /**
  * Maps a provider `type` name from a config file to the code that builds the
  * provider, so a user's own provider type works from a config file like the
- * built-in ones.
+ * built-in ones: storage providers (`storage_provider.type`) and metadata
+ * providers (`metadata_provider.type`), each type name in its own table.
  *
  * @since 0.1.0
  */
 import { Context, Schema } from "effect"
 import type { Effect, Scope } from "effect"
+import type { MetadataProviderFactory } from "./MetadataProvider.ts"
 import type { ConfigError } from "./StorageConfig.ts"
 import type { StorageError, StorageProviderShape } from "./StorageProvider.ts"
 
@@ -45,20 +47,28 @@ export interface ProviderFactory<Options = any> {
 export class ProviderRegistry extends Context.Service<ProviderRegistry, {
   readonly get: (type: string) => ProviderFactory | undefined
   readonly types: () => ReadonlyArray<string>
+  readonly metadata: (type: string) => MetadataProviderFactory | undefined
+  readonly metadataTypes: () => ReadonlyArray<string>
 }>()("strata/ProviderRegistry") {}
 
 /**
- * A registry from a list of factories; later entries replace earlier ones of
+ * A registry from lists of factories; later entries replace earlier ones of
  * the same type.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeRegistry = (factories: ReadonlyArray<ProviderFactory>): ProviderRegistry["Service"] => {
+export const makeRegistry = (
+  factories: ReadonlyArray<ProviderFactory>,
+  metadataFactories: ReadonlyArray<MetadataProviderFactory> = []
+): ProviderRegistry["Service"] => {
   const byType = new Map(factories.map((factory) => [factory.type, factory] as const))
+  const metadataByType = new Map(metadataFactories.map((factory) => [factory.type, factory] as const))
   return ProviderRegistry.of({
     get: (type) => byType.get(type),
-    types: () => [...byType.keys()].toSorted()
+    types: () => [...byType.keys()].toSorted(),
+    metadata: (type) => metadataByType.get(type),
+    metadataTypes: () => [...metadataByType.keys()].toSorted()
   })
 }
 

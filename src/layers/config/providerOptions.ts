@@ -1,8 +1,9 @@
 /**
  * Provider options checked against the provider types a registry knows:
- * each profile's `storage_provider.type` must be registered and its
- * `options` must decode with that factory's Schema (unknown keys rejected,
- * whatever the Schema's own excess-key policy).
+ * each profile's `storage_provider.type` (and `metadata_provider.type`, when
+ * present) must be registered and its `options` must decode with that
+ * factory's Schema (unknown keys rejected, whatever the Schema's own
+ * excess-key policy).
  *
  * @since 0.1.0
  */
@@ -33,18 +34,19 @@ export const validateProviderOptions = (
 ): Effect.Effect<void, ConfigError> =>
   Effect.suspend(() => {
     const problems: Array<Problem> = []
-    for (const [name, profile] of Object.entries(config.profiles)) {
-      const spec = profile.storage_provider
-      if (spec === undefined) continue
-      if (name === FILESYSTEM_PROFILE && deepEqual(profile, FILESYSTEM_PROFILE_CONFIG)) continue
-      const base = ["profiles", name, "storage_provider"]
-      const factory = registry.get(spec.type)
+    const check = (
+      base: ReadonlyArray<string>,
+      spec: { readonly type: string; readonly options: unknown },
+      what: string,
+      factory: { readonly options: Schema.Codec<unknown, unknown> } | undefined,
+      known: ReadonlyArray<string>
+    ) => {
       if (factory === undefined) {
         problems.push({
           path: [...base, "type"],
-          message: `unknown storage provider type '${spec.type}' (known types: ${registry.types().join(", ")})`
+          message: `unknown ${what} type '${spec.type}' (known types: ${known.join(", ")})`
         })
-        continue
+        return
       }
       const decoded = Schema.decodeUnknownResult(factory.options)(spec.options, {
         errors: "all",
@@ -52,6 +54,17 @@ export const validateProviderOptions = (
         reportInput: true
       })
       if (Result.isFailure(decoded)) problems.push(...problemsFromIssue(decoded.failure.issue, [...base, "options"]))
+    }
+    for (const [name, profile] of Object.entries(config.profiles)) {
+      const spec = profile.storage_provider
+      if (spec === undefined) continue
+      if (name === FILESYSTEM_PROFILE && deepEqual(profile, FILESYSTEM_PROFILE_CONFIG)) continue
+      check(["profiles", name, "storage_provider"], spec, "storage provider", registry.get(spec.type), registry.types())
+      const metadata = profile.metadata_provider
+      if (metadata !== undefined) {
+        const factory = registry.metadata(metadata.type)
+        check(["profiles", name, "metadata_provider"], metadata, "metadata provider", factory, registry.metadataTypes())
+      }
     }
     return problems.length === 0
       ? Effect.void
