@@ -57,7 +57,7 @@ export const findIndex = Effect.fnUntraced(function*(storage: StorageProviderSha
     Stream.filter((entry) => entry.type === "directory"),
     Stream.runCollect
   )
-  for (const version of versions.map((entry) => entry.key).toSorted(compareKeys).reverse()) {
+  for (const version of versions.map((entry) => entry.key).toSorted((a, b) => compareKeys(b, a))) {
     const index = join(version, INDEX_FILE)
     if (yield* isFile(storage, index)) return Option.some(index)
   }

@@ -65,12 +65,12 @@ const Index = Schema.Struct({
 /** The parsed index: part paths as written, and the default part format. */
 export type ManifestIndex = typeof Index.Type
 
-/** "Expected string\n  at ["key"]" becomes "key: expected string". */
+/** "Expected string\n  at ["parts"][0]["path"]" becomes "parts.0.path: expected string". */
 const issueText = (error: Schema.SchemaError): string =>
   error.message.split("\n").reduce<Array<string>>((out, line) => {
-    const at = /^\s*at \[(.*)\]$/.exec(line)
+    const at = /^\s*at (\[.*\])$/.exec(line)
     if (at === null || out.length === 0) return [...out, line.replace(/^Expected/, "expected")]
-    const path = at[1]!.split(",").map((part) => part.trim().replace(/^"(.*)"$/, "$1")).join(".")
+    const path = Array.from(at[1]!.matchAll(/\[(?:"((?:[^"\\]|\\.)*)"|(\d+))\]/g), (m) => m[1] ?? m[2]).join(".")
     return [...out.slice(0, -1), `${path}: ${out.at(-1)}`]
   }, []).join("; ")
 

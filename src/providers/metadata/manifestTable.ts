@@ -28,7 +28,7 @@ export interface ManifestTable {
 export const makeTable = (records: Iterable<ManifestRecord>): ManifestTable => {
   const map = new Map<string, ManifestRecord>()
   for (const record of records) map.set(record.meta.key, record)
-  return { records: map, keys: [...map.keys()].sort(compareKeys) }
+  return { records: map, keys: [...map.keys()].toSorted(compareKeys) }
 }
 
 /** The index of the first key not below `key`. */
