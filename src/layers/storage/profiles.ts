@@ -45,8 +45,11 @@ export type ProviderWrap = (
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, "; ").replace(/[.\s]+$/, "")
 
 const fromConfigError = (profile: string, error: ConfigError, what: string): StorageError => {
-  const where = [error.file, error.line === undefined ? undefined : `line ${error.line}`, error.path]
-    .filter((part) => part !== undefined).join(", ")
+  // A message that names its file already says where.
+  const where = error.file !== undefined && error.message.includes(error.file)
+    ? ""
+    : [error.file, error.line === undefined ? undefined : `line ${error.line}`, error.path]
+      .filter((part) => part !== undefined).join(", ")
   return new StorageError({
     reason: "Unsupported",
     operation: "provider",
