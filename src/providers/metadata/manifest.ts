@@ -8,12 +8,16 @@
  * base path), `writable` (false), `allow_overwrites` (false),
  * `manifest_format` (`jsonl`; `parquet` is refused), and
  * `storage_provider_profile` (read and write the manifest through another
- * profile). A missing manifest is an empty one, with a warning.
+ * profile).
  *
- * Two differences from MSC, on purpose: a pending add of a path cancels its
- * pending remove (and the reverse) instead of the remove winning at commit,
- * and a commit that leaves no records still writes an (empty) manifest, so
- * removing the last file is not undone when the manifest is read again.
+ * Differences from MSC, on purpose: a missing manifest is an empty one only
+ * when `writable` (MSC logs a warning and lists nothing; a read-only profile
+ * without a manifest fails with `NotFound` saying so, which is the more
+ * useful answer to a mistyped `manifest_path`); a pending add of a path
+ * cancels its pending remove (and the reverse) instead of the remove winning
+ * at commit; and a commit that leaves no records still writes an (empty)
+ * manifest, so removing the last file is not undone when the manifest is
+ * read again.
  *
  * @since 0.1.0
  */
@@ -26,6 +30,7 @@ import type { ObjectMetadata } from "../../services/StorageProvider.ts"
 import { toUrl } from "../../services/StorageUrl.ts"
 import { findIndex, readManifest, writeManifest } from "./manifestFiles.ts"
 import type { ManifestStorage } from "./manifestFiles.ts"
+import { INDEX_FILE } from "./manifestFormat.ts"
 import type { ManifestRecord } from "./manifestFormat.ts"
 import { hasKeyUnder, listTable, makeTable } from "./manifestTable.ts"
 
@@ -56,7 +61,14 @@ export const make = Effect.fnUntraced(function*(at: ManifestStorage, options: Ma
   const writable = options.writable === true
   const allowOverwrites = options.allowOverwrites === true
   const index = yield* findIndex(at.storage, manifestPath)
-  if (Option.isNone(index)) yield* Effect.logWarning(`No manifest found at ${at.urlOf(manifestPath)}; starting empty.`)
+  if (Option.isNone(index) && !writable) {
+    return yield* storageError(
+      "NotFound",
+      `No manifest at ${at.urlOf(manifestPath)} (no ${INDEX_FILE} there or in a version folder below it); ` +
+        "write one with `strata manifest generate`, or set writable: true to start an empty one.",
+      { operation: "metadata", key: manifestPath }
+    )
+  }
   let table = makeTable(Option.isSome(index) ? yield* readManifest(at, index.value) : [])
   const pendingAdds = new Map<string, ManifestRecord>()
   const pendingRemoves = new Set<string>()
@@ -151,7 +163,7 @@ export const make = Effect.fnUntraced(function*(at: ManifestStorage, options: Ma
     for (const key of removes) pendingRemoves.delete(key)
   }).pipe(commits.withPermits(1), Effect.withSpan("MetadataProvider.commit"))
 
-  return {
+  const shape: MetadataProviderShape = {
     type: "manifest",
     writable,
     allowOverwrites,
@@ -161,7 +173,8 @@ export const make = Effect.fnUntraced(function*(at: ManifestStorage, options: Ma
     add,
     remove,
     commit
-  } satisfies MetadataProviderShape
+  }
+  return shape
 })
 
 const Options = closedOptions({

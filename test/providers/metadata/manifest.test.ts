@@ -10,6 +10,9 @@ const at = (storage: StorageProviderShape) => ({ storage, urlOf: (key: string) =
 const keys = (stream: Stream.Stream<{ readonly key: string }, unknown>) =>
   Effect.map(Stream.runCollect(stream), (entries) => entries.map((entry) => entry.key))
 
+const symlinkLine = (key: string, target: string) =>
+  `{"key": "${key}", "last_modified": "2024-09-05T15:45:00.000000Z", "type": "file", "symlink_target": "${target}", "physical_path": "${key}", "size_bytes": 0}`
+
 const setup = (options: Partial<Manifest.ManifestOptions> = {}) =>
   Effect.gen(function*() {
     const storage = yield* Memory.make()
@@ -45,8 +48,11 @@ describe("manifest metadata provider", () => {
         const manifest = yield* Manifest.make(at(storage), { manifestPath })
         assert.strictEqual((yield* keys(manifest.list())).length, 4, manifestPath)
       }
-      const empty = yield* Manifest.make(at(storage), { manifestPath: "elsewhere" })
+      const empty = yield* Manifest.make(at(storage), { manifestPath: "elsewhere", writable: true })
       assert.deepStrictEqual(yield* keys(empty.list()), [])
+      const missing = yield* Effect.flip(Manifest.make(at(storage), { manifestPath: "elsewhere" }))
+      assert.strictEqual(missing._tag === "StorageError" && missing.reason, "NotFound")
+      assert.include(missing.message, "No manifest at msc://data/elsewhere (no msc_manifest_index.json there")
     }))
 
   it.effect("info gives files and directory records from the manifest alone", () =>
@@ -58,7 +64,7 @@ describe("manifest metadata provider", () => {
       assert.strictEqual((yield* manifest.info("train")).key, "train/")
       assert.strictEqual((yield* manifest.info("train/")).type, "directory")
       const missing = yield* Effect.flip(manifest.info("train/untracked.jpg"))
-      assert.strictEqual(missing.reason, "NotFound")
+      assert.strictEqual(missing._tag === "StorageError" && missing.reason, "NotFound")
     }))
 
   it.effect("realpath maps virtual paths to physical keys and follows symlink records", () =>
@@ -75,10 +81,8 @@ describe("manifest metadata provider", () => {
   it.effect("symlink loops fail with a sentence", () =>
     Effect.gen(function*() {
       const storage = yield* Memory.make()
-      const line = (key: string, target: string) =>
-        `{"key": "${key}", "last_modified": "2024-09-05T15:45:00.000000Z", "type": "file", "symlink_target": "${target}", "physical_path": "${key}", "size_bytes": 0}`
       yield* storage.put("m/msc_manifest_index.json", new TextEncoder().encode(`{"version": "1", "parts": [{"path": "p.jsonl"}]}`))
-      yield* storage.put("m/p.jsonl", new TextEncoder().encode([line("a", "b"), line("b", "a")].join("\n")))
+      yield* storage.put("m/p.jsonl", new TextEncoder().encode([symlinkLine("a", "b"), symlinkLine("b", "a")].join("\n")))
       const manifest = yield* Manifest.make(at(storage), { manifestPath: "m" })
       const error = yield* Effect.flip(manifest.realpath("a"))
       assert.strictEqual(error.reason, "InvalidPath")

@@ -23,6 +23,9 @@ const configOf = (dir: string): StorageConfig => ({
   pathMapping: []
 })
 
+const shape = (entries: ReadonlyArray<{ key: string; contentLength: number; lastModified: Date; etag?: string | undefined }>) =>
+  entries.map((e) => [e.key, e.contentLength, e.lastModified.getTime(), e.etag])
+
 describe("manifest generation", () => {
   it.effect("generate -> read: the manifest answers exactly as the store listing does", () =>
     Effect.gen(function*() {
@@ -44,8 +47,6 @@ describe("manifest generation", () => {
       assert.deepStrictEqual(seen, direct.map((entry) => entry.key))
 
       const fromManifest = yield* Stream.runCollect(client.list("msc://listed/"))
-      const shape = (entries: ReadonlyArray<{ key: string; contentLength: number; lastModified: Date; etag?: string | undefined }>) =>
-        entries.map((e) => [e.key, e.contentLength, e.lastModified.getTime(), e.etag])
       // The manifest's own files are in the store now, but not in the manifest.
       assert.deepStrictEqual(shape(fromManifest), shape(direct))
       assert.deepStrictEqual(
