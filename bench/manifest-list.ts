@@ -3,7 +3,8 @@
  * POSIX provider, both through `StorageClient.list` over one directory tree
  * (100 directories of 1,000 empty files): profile `listed` has
  * `metadata_provider: {type: manifest}` (a manifest generated once before
- * the clock starts), profile `plain` is the bare `file` provider.
+ * the clock starts, kept in another profile), profile `plain` is the bare
+ * `file` provider.
  *
  * - warm: the manifest is in memory already (a long-lived client, every
  *   listing after the first);
@@ -33,12 +34,14 @@ const PER_DIR = 1_000
 const COUNT = DIRS * PER_DIR
 const REPEATS = 5
 
+/** The data under `root/data`; the manifest in profile `manifests`, so both sides list the same 100,000 files. */
 const configOf = (root: string): StorageConfig => ({
   profiles: {
-    plain: { storage_provider: { type: "file", options: { base_path: root } } },
+    plain: { storage_provider: { type: "file", options: { base_path: join(root, "data") } } },
+    manifests: { storage_provider: { type: "file", options: { base_path: join(root, "manifests") } } },
     listed: {
-      storage_provider: { type: "file", options: { base_path: root } },
-      metadata_provider: { type: "manifest", options: { manifest_path: ".msc_manifests" } }
+      storage_provider: { type: "file", options: { base_path: join(root, "data") } },
+      metadata_provider: { type: "manifest", options: { manifest_path: "", storage_provider_profile: "manifests" } }
     }
   },
   pathMapping: []
@@ -59,9 +62,10 @@ const listAll = (client: StorageClientShape, url: string) =>
   )
 
 const seed = async (root: string) => {
+  await fsp.mkdir(join(root, "manifests"))
   for (let d = 0; d < DIRS; d++) {
-    const dir = join(root, `d${String(d).padStart(3, "0")}`)
-    await fsp.mkdir(dir)
+    const dir = join(root, "data", `d${String(d).padStart(3, "0")}`)
+    await fsp.mkdir(dir, { recursive: true })
     await Promise.all(Array.from({ length: PER_DIR }, (_, i) => fsp.writeFile(join(dir, `f${String(i).padStart(4, "0")}.bin`), "")))
   }
 }
@@ -89,8 +93,8 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
     await seed(root)
     const shared = await openClient(root)
     await Effect.runPromise(Effect.gen(function*() {
-      const storage = yield* shared.client.provider("plain")
-      yield* generateManifest({ source: storage, prefix: "", destination: { storage, urlOf: (key) => toUrl("plain", key) }, manifestPath: "" })
+      const destination = { storage: yield* shared.client.provider("manifests"), urlOf: (key: string) => toUrl("manifests", key) }
+      yield* generateManifest({ source: yield* shared.client.provider("plain"), prefix: "", destination, manifestPath: "" })
     }))
     const results = [
       await compare({
