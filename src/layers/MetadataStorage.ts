@@ -13,8 +13,10 @@
  *   written unless `allow_overwrites` is set; on a read-only metadata
  *   provider writes and deletes fail with `Unsupported` before touching the
  *   backend;
- * - user metadata (attributes) is kept in the metadata provider only, so it
- *   works over backends that cannot store it (`userMetadata` is true);
+ * - user metadata (attributes) and content types are kept in the metadata
+ *   provider (the content type also in the backend when it can keep one), so
+ *   they work over backends that cannot store them (`userMetadata` and
+ *   `contentType` are true);
  * - reads are not pinned to the recorded etag (`conditionalRead` is false):
  *   an etag in a manifest describes the object when it was recorded.
  *
