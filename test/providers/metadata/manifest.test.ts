@@ -2,7 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import * as Manifest from "../../../src/providers/metadata/manifest.ts"
 import * as Memory from "../../../src/providers/storage/memory.ts"
+import type { MetadataProviderShape } from "../../../src/services/MetadataProvider.ts"
 import type { StorageProviderShape } from "../../../src/services/StorageProvider.ts"
+import { testMetadataProvider } from "../../../src/testing/MetadataProviderSuite.ts"
 import { indexKey, MSC_LINES, partKey, VERSION_NEW, writeFixture } from "./mscManifestFixture.ts"
 
 const at = (storage: StorageProviderShape) => ({ storage, urlOf: (key: string) => `msc://data/${key}` })
@@ -20,6 +22,31 @@ const setup = (options: Partial<Manifest.ManifestOptions> = {}) =>
     const manifest = yield* Manifest.make(at(storage), { manifestPath: ".msc_manifests", ...options })
     return { storage, manifest }
   })
+
+testMetadataProvider(
+  "manifest over memory",
+  Effect.flatMap(Memory.make(), (storage) => Manifest.make(at(storage), { manifestPath: "", writable: true }))
+)
+
+// The suite again, every commit checked by reading the written files back.
+const persisted = (manifest: MetadataProviderShape): Effect.Effect<ReadonlyArray<unknown>, unknown> =>
+  Effect.map(Stream.runCollect(manifest.list()), (entries) => entries.map((e) => [e.key, e.contentLength, e.lastModified.getTime(), e.metadata]))
+
+testMetadataProvider(
+  "manifest, read back after every commit",
+  Effect.gen(function*() {
+    const storage = yield* Memory.make()
+    const manifest = yield* Manifest.make(at(storage), { manifestPath: "", writable: true })
+    const readBack = Effect.gen(function*() {
+      const fresh = yield* Manifest.make(at(storage), { manifestPath: "" })
+      const [written, held] = [yield* persisted(fresh), yield* persisted(manifest)]
+      if (JSON.stringify(written) !== JSON.stringify(held)) {
+        return yield* Effect.die(`the files say ${JSON.stringify(written)}, the provider ${JSON.stringify(held)}`)
+      }
+    }).pipe(Effect.orDie)
+    return { ...manifest, commit: Effect.andThen(manifest.commit, readBack) }
+  })
+)
 
 describe("manifest metadata provider", () => {
   it.effect("loads the newest version and lists it in S3 order, with S3 listing options", () =>
