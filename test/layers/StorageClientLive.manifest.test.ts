@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema, Stream } from "effect"
+import { Effect, Exit, Schema, Scope, Stream } from "effect"
+import { TestClock } from "effect/testing"
 import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { registryWith } from "../../src/layers/ProviderRegistryDefault.ts"
@@ -54,7 +55,12 @@ const configOf = (dir: string): StorageConfig => ({
       storage_provider: { type: "file", options: { base_path: join(dir, "data") } },
       metadata_provider: manifest({ manifest_path: "m", storage_provider_profile: "manifests", writable: true })
     },
-    manifests: { storage_provider: { type: "file", options: { base_path: join(dir, "manifests") } } }
+    manifests: { storage_provider: { type: "file", options: { base_path: join(dir, "manifests") } } },
+    auto: {
+      storage_provider: { type: "file", options: { base_path: join(dir, "auto") } },
+      metadata_provider: manifest({ manifest_path: "", writable: true }),
+      autocommit: { interval_minutes: 5, at_exit: true }
+    }
   },
   pathMapping: []
 })
@@ -64,6 +70,7 @@ const setup = () =>
     const dir = scratch()
     mkdirSync(join(dir, "data"))
     mkdirSync(join(dir, "manifests"))
+    mkdirSync(join(dir, "auto"))
     const client = yield* makeStorageClient({ config: configOf(dir), registry: registryWith([fixtureFactory]), cwd: dir })
     return { dir, client }
   })
@@ -173,6 +180,26 @@ describe("StorageClient with a manifest metadata provider", () => {
       assert.deepStrictEqual(yield* keysOf(client, "msc://data/"), ["drop/deep/f.bin"])
       assert.strictEqual((yield* client.info("msc://data/drop/deep/f.bin")).contentLength, 3)
       yield* client.commitMetadata("msc://plain/")
+    }))
+
+  it.effect("autocommit commits every interval_minutes and when the client closes (at_exit)", () =>
+    Effect.gen(function*() {
+      const { dir } = yield* setup()
+      const scope = yield* Scope.make()
+      const client = yield* makeStorageClient({ config: configOf(dir), registry: registryWith([fixtureFactory]), cwd: dir })
+        .pipe(Scope.provide(scope))
+      yield* client.write("msc://auto/first.txt", text("1"))
+      assert.deepStrictEqual(yield* keysOf(client, "msc://auto/"), [])
+      yield* TestClock.adjust("5 minutes")
+      // The commit writes real files: wait (in real time) for it to land.
+      for (let i = 0; i < 200 && (yield* keysOf(client, "msc://auto/")).length === 0; i++) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
+      }
+      assert.deepStrictEqual(yield* keysOf(client, "msc://auto/"), ["first.txt"])
+      yield* client.write("msc://auto/second.txt", text("2"))
+      yield* Scope.close(scope, Exit.void)
+      const reopened = yield* makeStorageClient({ config: configOf(dir), registry: registryWith([fixtureFactory]), cwd: dir })
+      assert.deepStrictEqual(yield* keysOf(reopened, "msc://auto/"), ["first.txt", "second.txt"])
     }))
 
   it.effect("storage_provider_profile keeps the manifest in another profile", () =>

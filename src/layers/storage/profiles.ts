@@ -12,8 +12,9 @@
  *
  * A profile's `metadata_provider` is built the same way, separately (so a
  * broken manifest does not take the storage stack down with it), over the
- * profile's storage stack; `metadata` gives it with the storage seen
- * through it (`MetadataStorage.withMetadata`).
+ * profile's storage stack, with the profile's `autocommit` running in its
+ * scope; `metadata` gives it with the storage seen through it
+ * (`MetadataStorage.withMetadata`).
  *
  * @since 0.1.0
  */
@@ -26,6 +27,7 @@ import type { ConfigError, ProfileConfig, StorageConfig } from "../../services/S
 import { FILESYSTEM_PROFILE } from "../../services/StorageConfig.ts"
 import { StorageError, storageError } from "../../services/StorageProvider.ts"
 import type { StorageProviderShape } from "../../services/StorageProvider.ts"
+import { startAutocommit } from "./commit.ts"
 import { withProfile } from "./errors.ts"
 
 /**
@@ -208,7 +210,8 @@ export const makeProfileProviders = (options: {
 
   const buildMetadata = (profile: string) =>
     Effect.gen(function*() {
-      const spec = (yield* profileConfig(profile)).metadata_provider
+      const settings = yield* profileConfig(profile)
+      const spec = settings.metadata_provider
       if (spec === undefined) return Option.none<ProfileMetadata>()
       const factory = registry.metadata(spec.type)
       if (factory === undefined) {
@@ -222,6 +225,7 @@ export const makeProfileProviders = (options: {
       const decoded = yield* decodeOptions(profile, "metadata provider", spec.type, factory.options, spec.options)
       const storage = yield* get(profile)
       const provider = yield* factory.make(decoded, { profile, file: config.file, storage, storageOf: storageOf(profile) })
+      yield* startAutocommit(profile, provider, settings.autocommit)
       return Option.some({ provider, view: withMetadata(storage, provider) })
     })
 
