@@ -182,10 +182,11 @@ export const makeStorageClient = (
     const commitMetadata = Effect.fn("StorageClient.commitMetadata")(function*(url: string) {
       const { key, profile } = yield* resolve(url)
       const metadata = yield* providers.metadata(profile)
-      if (Option.isNone(metadata)) return
+      if (Option.isNone(metadata)) return false
       yield* commitProfileMetadata(yield* providers.get(profile), metadata.value.provider, key).pipe(
         Effect.mapError((error) => withContext(error, profile, url))
       )
+      return true
     })
 
     return StorageClient.of({

@@ -101,10 +101,10 @@ export interface StorageClientShape {
   /**
    * Commits the pending metadata changes (writes, copies, deletes) of the
    * URL's profile: MSC's `commit_metadata`, a no-op for a profile without a
-   * `metadata_provider`. A path below the profile's root is MSC's `prefix`:
-   * the objects stored under it are recorded first.
+   * `metadata_provider` (then it answers false). A path below the profile's
+   * root is MSC's `prefix`: the objects stored under it are recorded first.
    */
-  readonly commitMetadata: (url: string) => Effect.Effect<void, StorageError>
+  readonly commitMetadata: (url: string) => Effect.Effect<boolean, StorageError>
 }
 
 /**

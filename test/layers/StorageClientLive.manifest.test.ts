@@ -179,7 +179,8 @@ describe("StorageClient with a manifest metadata provider", () => {
       yield* client.commitMetadata("msc://data/drop")
       assert.deepStrictEqual(yield* keysOf(client, "msc://data/"), ["drop/deep/f.bin"])
       assert.strictEqual((yield* client.info("msc://data/drop/deep/f.bin")).contentLength, 3)
-      yield* client.commitMetadata("msc://plain/")
+      assert.isFalse(yield* client.commitMetadata("msc://plain/"))
+      assert.isTrue(yield* client.commitMetadata("msc://data/"))
     }))
 
   it.effect("autocommit commits every interval_minutes and when the client closes (at_exit)", () =>

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -11,6 +11,7 @@ const SAMPLES = fileURLToPath(new URL("../../../examples/data", import.meta.url)
 const setup = () => {
   const dir = mkdtempSync(join(tmpdir(), "strata-cli-manifest-"))
   cpSync(SAMPLES, join(dir, "data"), { recursive: true })
+  mkdirSync(join(dir, "ingest"))
   writeFileSync(
     join(dir, "strata.yaml"),
     [
@@ -20,6 +21,9 @@ const setup = () => {
       "  listed:",
       `    storage_provider: {type: file, options: {base_path: ${join(dir, "data")}}}`,
       "    metadata_provider: {type: manifest, options: {manifest_path: .msc_manifests}}",
+      "  ingest:",
+      `    storage_provider: {type: file, options: {base_path: ${join(dir, "ingest")}}}`,
+      "    metadata_provider: {type: manifest, options: {manifest_path: .msc_manifests, writable: true}}",
       ""
     ].join("\n")
   )
@@ -55,6 +59,26 @@ describe("strata manifest", () => {
     assert.strictEqual((JSON.parse(listing.stdout) as Array<unknown>).length, 26)
     const info = runStrata([...config, "--json", "info", "msc://listed/customers/customers.csv"], { cwd: dir })
     assert.strictEqual(info.code, 0, info.stderr)
+  })
+
+  it("commit records files copied into a manifest profile by other commands; it refuses roots and plain profiles", () => {
+    const { config, dir } = setup()
+    const copy = runStrata([...config, "cp", "-r", join(SAMPLES, "events"), "msc://ingest/events"], { cwd: dir })
+    assert.strictEqual(copy.code, 0, copy.stderr)
+    // Each CLI run is its own client: the copy's pending records ended with it.
+    const before = runStrata([...config, "--json", "ls", "-r", "msc://ingest/"], { cwd: dir })
+    assert.deepStrictEqual(JSON.parse(before.stdout), [])
+    const commit = runStrata([...config, "manifest", "commit", "msc://ingest/events"], { cwd: dir })
+    assert.strictEqual(commit.code, 0, commit.stderr)
+    assert.include(commit.stdout, "Committed the manifest of profile 'ingest'")
+    const after = runStrata([...config, "--json", "ls", "-r", "msc://ingest/"], { cwd: dir })
+    assert.strictEqual((JSON.parse(after.stdout) as Array<unknown>).length, 7)
+    const root = runStrata([...config, "manifest", "commit", "msc://ingest/"], { cwd: dir })
+    assert.strictEqual(root.code, 8)
+    assert.include(root.stderr, "names the root of profile 'ingest'")
+    const plain = runStrata([...config, "manifest", "commit", "msc://data/events"], { cwd: dir })
+    assert.strictEqual(plain.code, 1)
+    assert.include(plain.stderr, "Profile 'data' has no metadata_provider")
   })
 
   it("a malformed manifest is an error naming the file and line; an unknown profile exits 4", () => {
