@@ -16,7 +16,8 @@ import * as posix from "node:path/posix"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import { compareKeys } from "../../services/StorageProvider.ts"
 import type { StorageError, StorageProviderShape } from "../../services/StorageProvider.ts"
-import { checkPartFormat, formatIndex, formatPart, INDEX_FILE, MANIFEST_DIR, parseIndex, parsePart, partPath, versionFolder } from "./manifestFormat.ts"
+import { formatIndex, formatPart, INDEX_FILE, MANIFEST_DIR, partPath, versionFolder } from "./manifestFormat.ts"
+import { checkPartFormat, parseIndex, parsePart } from "./manifestParse.ts"
 import type { ManifestRecord } from "./manifestFormat.ts"
 
 /**

@@ -1,14 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
-import {
-  checkPartFormat,
-  formatIndex,
-  formatPart,
-  parseIndex,
-  parsePart,
-  partPath,
-  versionFolder
-} from "../../../src/providers/metadata/manifestFormat.ts"
+import { formatIndex, formatPart, partPath, versionFolder } from "../../../src/providers/metadata/manifestFormat.ts"
+import { checkPartFormat, parseIndex, parsePart } from "../../../src/providers/metadata/manifestParse.ts"
 import { DOC_PART, INDEX, MSC_LINES } from "./mscManifestFixture.ts"
 
 const FILE = "msc://data/.msc_manifests/v/parts/msc_manifest_part000001.jsonl"
