@@ -44,6 +44,15 @@ export * as ProviderRegistryDefault from "./layers/ProviderRegistryDefault.ts"
 /** The StorageClient implementation over profiles. @since 0.1.0 */
 export * as StorageClientLive from "./layers/StorageClientLive.ts"
 
+/** The object metadata contract: listings and virtual paths beside a store. @since 0.1.0 */
+export * as MetadataProvider from "./services/MetadataProvider.ts"
+/** MSC manifests as a metadata provider (`type: manifest` in config files). @since 0.1.0 */
+export * as ManifestMetadata from "./providers/metadata/manifest.ts"
+/** Writing an MSC manifest of a store. @since 0.1.0 */
+export * as ManifestGenerator from "./providers/metadata/manifestGenerate.ts"
+/** A storage provider seen through a metadata provider. @since 0.1.0 */
+export * as MetadataStorage from "./layers/MetadataStorage.ts"
+
 /** The key/value cache contract (Gestalt cache surface). @since 0.1.0 */
 export * as Cache from "./services/Cache.ts"
 /** Key, value and TTL checks shared by every cache provider. @since 0.1.0 */

@@ -1,7 +1,8 @@
 /**
- * The provider types this build knows: `memory`, `file`, `posix` and `s3`, plus any
- * a user registers; and the credentials provider types (`S3Credentials`,
- * `EnvironmentCredentials`, `FileBasedCredentials`), plus any a user registers.
+ * The provider types this build knows, plus any a user registers: storage
+ * types `memory`, `file`, `posix` and `s3`; credentials types
+ * `S3Credentials`, `EnvironmentCredentials` and `FileBasedCredentials`;
+ * metadata type `manifest`.
  *
  * A provider type is a `ProviderFactory`: its config-file name, a Schema for
  * its `options` (decoded before `make` is called; unknown keys should be
@@ -40,11 +41,13 @@ import { Layer } from "effect"
 import * as EnvironmentCredentials from "../providers/credentials/environment.ts"
 import * as FileBasedCredentials from "../providers/credentials/fileBased.ts"
 import * as StaticCredentials from "../providers/credentials/static.ts"
+import * as Manifest from "../providers/metadata/manifest.ts"
 import * as Memory from "../providers/storage/memory.ts"
 import * as Posix from "../providers/storage/posix.ts"
 import * as S3 from "../providers/storage/s3.ts"
 import { makeRegistry, ProviderRegistry } from "../services/ProviderRegistry.ts"
 import type { CredentialsFactory } from "../services/Credentials.ts"
+import type { MetadataProviderFactory } from "../services/MetadataProvider.ts"
 import type { ProviderFactory } from "../services/ProviderRegistry.ts"
 
 /**
@@ -69,12 +72,23 @@ export const builtinCredentialsFactories: ReadonlyArray<CredentialsFactory> = [
 ]
 
 /**
+ * The factories of the built-in metadata provider types (`manifest`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const builtinMetadataFactories: ReadonlyArray<MetadataProviderFactory> = [Manifest.factory]
+
+/**
  * The built-in registry as a value, for code that builds a client by hand.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtinFactories, builtinCredentialsFactories)
+export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtinFactories, {
+  credentials: builtinCredentialsFactories,
+  metadata: builtinMetadataFactories
+})
 
 /**
  * The built-in types plus the given ones; a given factory replaces a built-in
@@ -85,9 +99,15 @@ export const defaultRegistry: ProviderRegistry["Service"] = makeRegistry(builtin
  */
 export const registryWith = (
   factories: ReadonlyArray<ProviderFactory>,
-  credentials: ReadonlyArray<CredentialsFactory> = []
+  more: {
+    readonly credentials?: ReadonlyArray<CredentialsFactory> | undefined
+    readonly metadata?: ReadonlyArray<MetadataProviderFactory> | undefined
+  } = {}
 ): ProviderRegistry["Service"] =>
-  makeRegistry([...builtinFactories, ...factories], [...builtinCredentialsFactories, ...credentials])
+  makeRegistry([...builtinFactories, ...factories], {
+    credentials: [...builtinCredentialsFactories, ...(more.credentials ?? [])],
+    metadata: [...builtinMetadataFactories, ...(more.metadata ?? [])]
+  })
 
 /**
  * The built-in provider types.
@@ -105,5 +125,5 @@ export const layer: Layer.Layer<ProviderRegistry> = Layer.succeed(ProviderRegist
  */
 export const layerWith = (
   factories: ReadonlyArray<ProviderFactory>,
-  credentials: ReadonlyArray<CredentialsFactory> = []
-): Layer.Layer<ProviderRegistry> => Layer.succeed(ProviderRegistry, registryWith(factories, credentials))
+  more: Parameters<typeof registryWith>[1] = {}
+): Layer.Layer<ProviderRegistry> => Layer.succeed(ProviderRegistry, registryWith(factories, more))

@@ -28,6 +28,7 @@ import type { Body, PutOptions, ReadOptions } from "../services/StorageProvider.
 import { resolveUrl, toUrl } from "../services/StorageUrl.ts"
 import { loadConfig, validateProviderOptions } from "./StorageConfigLoader.ts"
 import { withContext } from "./storage/errors.ts"
+import { commitProfileMetadata } from "./storage/commit.ts"
 import {
   explainMissing,
   fileKey,
@@ -81,7 +82,8 @@ export const makeStorageClient = (
         const { key, profile } = yield* resolve(url)
         // Validates the profile before the provider is needed, so an unknown one fails here.
         const provider = yield* providers.get(profile)
-        return { url, profile, key, provider }
+        const metadata = yield* providers.metadata(profile)
+        return { url, profile, key, provider: Option.isSome(metadata) ? metadata.value.view : provider }
       })
 
     const list = (url: string, listOptions: ClientListOptions = {}) =>
@@ -177,6 +179,16 @@ export const makeStorageClient = (
       yield* writeLocalFileAtomically(path.resolve(cwd, localPath), content, "downloadFile")
     })
 
+    const commitMetadata = Effect.fn("StorageClient.commitMetadata")(function*(url: string) {
+      const { key, profile } = yield* resolve(url)
+      const metadata = yield* providers.metadata(profile)
+      if (Option.isNone(metadata)) return false
+      yield* commitProfileMetadata(yield* providers.get(profile), metadata.value.provider, key).pipe(
+        Effect.mapError((error) => withContext(error, profile, url))
+      )
+      return true
+    })
+
     return StorageClient.of({
       resolve,
       provider: providers.get,
@@ -191,7 +203,8 @@ export const makeStorageClient = (
       copy,
       delete: remove,
       uploadFile,
-      downloadFile
+      downloadFile,
+      commitMetadata
     })
   })
 

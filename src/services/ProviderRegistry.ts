@@ -1,13 +1,15 @@
 /**
  * Maps a provider `type` name from a config file to the code that builds the
  * provider, so a user's own provider type works from a config file like the
- * built-in ones.
+ * built-in ones: storage providers (`storage_provider.type`) and metadata
+ * providers (`metadata_provider.type`), each type name in its own table.
  *
  * @since 0.1.0
  */
 import { Context, Schema } from "effect"
 import type { Effect, Scope } from "effect"
 import type { CredentialsFactory, CredentialsProviderShape } from "./Credentials.ts"
+import type { MetadataProviderFactory } from "./MetadataProvider.ts"
 import type { ConfigError } from "./StorageConfig.ts"
 import type { StorageError, StorageProviderShape } from "./StorageProvider.ts"
 
@@ -56,8 +58,10 @@ export interface ProviderFactory<Options = any> {
 export class ProviderRegistry extends Context.Service<ProviderRegistry, {
   readonly get: (type: string) => ProviderFactory | undefined
   readonly types: () => ReadonlyArray<string>
-  readonly getCredentials: (type: string) => CredentialsFactory | undefined
+  readonly credentials: (type: string) => CredentialsFactory | undefined
   readonly credentialsTypes: () => ReadonlyArray<string>
+  readonly metadata: (type: string) => MetadataProviderFactory | undefined
+  readonly metadataTypes: () => ReadonlyArray<string>
 }>()("strata/ProviderRegistry") {}
 
 /**
@@ -69,15 +73,23 @@ export class ProviderRegistry extends Context.Service<ProviderRegistry, {
  */
 export const makeRegistry = (
   factories: ReadonlyArray<ProviderFactory>,
-  credentials: ReadonlyArray<CredentialsFactory> = []
+  more: {
+    readonly credentials?: ReadonlyArray<CredentialsFactory> | undefined
+    readonly metadata?: ReadonlyArray<MetadataProviderFactory> | undefined
+  } = {}
 ): ProviderRegistry["Service"] => {
-  const byType = new Map(factories.map((factory) => [factory.type, factory] as const))
-  const credentialsByType = new Map(credentials.map((factory) => [factory.type, factory] as const))
+  const byType = <F extends { readonly type: string }>(list: ReadonlyArray<F>) =>
+    new Map(list.map((factory) => [factory.type, factory] as const))
+  const storage = byType(factories)
+  const credentials = byType(more.credentials ?? [])
+  const metadata = byType(more.metadata ?? [])
   return ProviderRegistry.of({
-    get: (type) => byType.get(type),
-    types: () => [...byType.keys()].toSorted(),
-    getCredentials: (type) => credentialsByType.get(type),
-    credentialsTypes: () => [...credentialsByType.keys()].toSorted()
+    get: (type) => storage.get(type),
+    types: () => [...storage.keys()].toSorted(),
+    credentials: (type) => credentials.get(type),
+    credentialsTypes: () => [...credentials.keys()].toSorted(),
+    metadata: (type) => metadata.get(type),
+    metadataTypes: () => [...metadata.keys()].toSorted()
   })
 }
 

@@ -98,6 +98,13 @@ export interface StorageClientShape {
   readonly uploadFile: (url: string, localPath: string) => Effect.Effect<ObjectMetadata, StorageError>
   /** Writes a URL's content to a local file, atomically. */
   readonly downloadFile: (url: string, localPath: string) => Effect.Effect<void, StorageError>
+  /**
+   * Commits the pending metadata changes (writes, copies, deletes) of the
+   * URL's profile: MSC's `commit_metadata`, a no-op for a profile without a
+   * `metadata_provider` (then it answers false). A path below the profile's
+   * root is MSC's `prefix`: the objects stored under it are recorded first.
+   */
+  readonly commitMetadata: (url: string) => Effect.Effect<boolean, StorageError>
 }
 
 /**

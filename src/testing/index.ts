@@ -7,6 +7,9 @@
 /** The StorageProvider behaviour suite. @since 0.1.0 */
 export * as StorageProviderSuite from "./StorageProviderSuite.ts"
 
+/** The MetadataProvider behaviour suite. @since 0.1.0 */
+export * as MetadataProviderSuite from "./MetadataProviderSuite.ts"
+
 /** The Cache behaviour suite. @since 0.1.0 */
 export * as CacheSuite from "./CacheSuite.ts"
 

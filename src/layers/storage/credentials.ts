@@ -34,7 +34,7 @@ export const buildCredentials = (
     if (spec === undefined) return undefined
     const unsupported = (message: string, cause?: unknown) =>
       new StorageError({ reason: "Unsupported", operation: "credentials", profile, message, cause })
-    const factory = registry.getCredentials(spec.type)
+    const factory = registry.credentials(spec.type)
     if (factory === undefined) {
       return yield* unsupported(
         `Profile '${profile}' uses credentials provider type '${spec.type}', which is not available in this build; ` +

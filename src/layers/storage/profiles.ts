@@ -10,15 +10,24 @@
  * not decode, or a `ConfigError` from a factory, which is kept as `cause`).
  * A failed build is forgotten, so the next use tries again.
  *
+ * A profile's `metadata_provider` is built the same way, separately (so a
+ * broken manifest does not take the storage stack down with it), over the
+ * profile's storage stack, with the profile's `autocommit` running in its
+ * scope; `metadata` gives it with the storage seen through it
+ * (`MetadataStorage.withMetadata`).
+ *
  * @since 0.1.0
  */
-import { Deferred, Effect, Exit, Schema, Scope } from "effect"
+import { Deferred, Effect, Exit, Option, Schema, Scope } from "effect"
+import type { MetadataProviderShape } from "../../services/MetadataProvider.ts"
 import { implicitProfile } from "../../services/StorageUrl.ts"
+import { withMetadata } from "../MetadataStorage.ts"
 import type { ProviderRegistry } from "../../services/ProviderRegistry.ts"
 import type { ConfigError, ProfileConfig, StorageConfig } from "../../services/StorageConfig.ts"
 import { FILESYSTEM_PROFILE } from "../../services/StorageConfig.ts"
 import { StorageError, storageError } from "../../services/StorageProvider.ts"
 import type { StorageProviderShape } from "../../services/StorageProvider.ts"
+import { startAutocommit } from "./commit.ts"
 import { buildCredentials } from "./credentials.ts"
 import { withProfile } from "./errors.ts"
 
@@ -38,18 +47,34 @@ export type ProviderWrap = (
 /** One sentence from a possibly multi-line message, without a doubled full stop. */
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, "; ").replace(/[.\s]+$/, "")
 
-const fromConfigError = (profile: string, error: ConfigError): StorageError => {
-  const where = [error.file, error.path].filter((part) => part !== undefined).join(", ")
+const fromConfigError = (profile: string, error: ConfigError, what: string): StorageError => {
+  // A message that names its file already says where.
+  const where = error.file !== undefined && error.message.includes(error.file)
+    ? ""
+    : [error.file, error.line === undefined ? undefined : `line ${error.line}`, error.path]
+      .filter((part) => part !== undefined).join(", ")
   return new StorageError({
     reason: "Unsupported",
     operation: "provider",
     profile,
-    message: `The storage provider of profile '${profile}' cannot be built: ${oneLine(error.message)}${
+    message: `The ${what} of profile '${profile}' cannot be built: ${oneLine(error.message)}${
       where === "" ? "" : ` (${where})`
     }.`,
     cause: error
   })
 }
+
+/** A factory's options decoded with its Schema; unknown keys are rejected. */
+const decodeOptions = <A>(profile: string, what: string, type: string, schema: Schema.Codec<A, unknown>, input: unknown) =>
+  Schema.decodeUnknownEffect(schema)(input, { onExcessProperty: "error" }).pipe(
+    Effect.mapError((error) =>
+      storageError(
+        "Unsupported",
+        `The options of profile '${profile}' (${what} type '${type}') are invalid: ${oneLine(error.message)}.`,
+        { operation: "provider", cause: error }
+      )
+    )
+  )
 
 /**
  * @since 0.1.0
@@ -60,6 +85,18 @@ export interface ProfileProviders {
   readonly profileConfig: (profile: string) => Effect.Effect<ProfileConfig, StorageError>
   /** The profile's provider stack, built on first use; concurrent first uses share one build. */
   readonly get: (profile: string) => Effect.Effect<StorageProviderShape, StorageError>
+  /** The profile's metadata provider and its storage seen through it; none without `metadata_provider`. */
+  readonly metadata: (profile: string) => Effect.Effect<Option.Option<ProfileMetadata>, StorageError>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProfileMetadata {
+  readonly provider: MetadataProviderShape
+  /** The profile's storage with listings and paths from `provider`. */
+  readonly view: StorageProviderShape
 }
 
 /**
@@ -73,7 +110,6 @@ export const makeProfileProviders = (options: {
   readonly wrap?: ProviderWrap | undefined
 }): ProfileProviders => {
   const { config, registry, scope, wrap } = options
-  const builds = new Map<string, Deferred.Deferred<StorageProviderShape, StorageError>>()
 
   const profileConfig = (profile: string): Effect.Effect<ProfileConfig, StorageError> => {
     // `implicitProfile` also gives `__filesystem__` when a hand-built config leaves it out.
@@ -114,52 +150,86 @@ export const makeProfileProviders = (options: {
             `registered types: ${registry.types().join(", ")}.`
         })
       }
-      const decoded = yield* Schema.decodeUnknownEffect(factory.options)(spec.options, { onExcessProperty: "error" }).pipe(
-        Effect.mapError((error) =>
-          storageError(
-            "Unsupported",
-            `The options of profile '${profile}' (provider type '${spec.type}') are invalid: ${oneLine(error.message)}.`,
-            { operation: "provider", cause: error }
-          )
-        )
-      )
+      const decoded = yield* decodeOptions(profile, "provider", spec.type, factory.options, spec.options)
       const credentials = yield* buildCredentials(registry, profile, settings, config.file)
       const provider = yield* factory.make(decoded, { profile, file: config.file, credentials })
       return wrap === undefined ? provider : yield* wrap(profile, settings, provider)
     })
 
-  /** Builds in a child scope of the client's, closed again if the build fails. */
-  const buildScoped = (profile: string): Effect.Effect<StorageProviderShape, StorageError> =>
-    Effect.gen(function*() {
-      const child = yield* Scope.fork(scope)
-      return yield* build(profile).pipe(
-        Scope.provide(child),
-        Effect.onExit((exit) => (Exit.isFailure(exit) ? Scope.close(child, exit) : Effect.void))
+  /**
+   * Builds once per profile, in a child scope of the client's (closed again
+   * if the build fails); concurrent first uses share one build.
+   */
+  const memoized = <A>(
+    what: string,
+    make: (profile: string) => Effect.Effect<A, StorageError | ConfigError, Scope.Scope>
+  ) => {
+    const builds = new Map<string, Deferred.Deferred<A, StorageError>>()
+    const buildScoped = (profile: string): Effect.Effect<A, StorageError> =>
+      Effect.gen(function*() {
+        const child = yield* Scope.fork(scope)
+        return yield* make(profile).pipe(
+          Scope.provide(child),
+          Effect.onExit((exit) => (Exit.isFailure(exit) ? Scope.close(child, exit) : Effect.void))
+        )
+      }).pipe(
+        Effect.mapError((error) =>
+          error instanceof StorageError ? withProfile(error, profile) : fromConfigError(profile, error, what)
+        )
       )
-    }).pipe(
-      Effect.mapError((error) =>
-        error instanceof StorageError ? withProfile(error, profile) : fromConfigError(profile, error)
-      )
-    )
+    return (profile: string): Effect.Effect<A, StorageError> =>
+      Effect.suspend(() => {
+        const pending = builds.get(profile)
+        if (pending !== undefined) return Deferred.await(pending)
+        // Registered synchronously, so a concurrent first use finds it and waits.
+        const deferred = Deferred.makeUnsafe<A, StorageError>()
+        builds.set(profile, deferred)
+        // The build runs in its own fiber in the client's scope, so interrupting
+        // the first caller does not leave the others waiting forever.
+        return buildScoped(profile).pipe(
+          Effect.onExit((exit) => {
+            if (Exit.isFailure(exit)) builds.delete(profile)
+            return Deferred.done(deferred, exit)
+          }),
+          Effect.forkIn(scope),
+          Effect.andThen(Deferred.await(deferred))
+        )
+      })
+  }
 
-  const get = (profile: string): Effect.Effect<StorageProviderShape, StorageError> =>
-    Effect.suspend(() => {
-      const pending = builds.get(profile)
-      if (pending !== undefined) return Deferred.await(pending)
-      // Registered synchronously, so a concurrent first use finds it and waits.
-      const deferred = Deferred.makeUnsafe<StorageProviderShape, StorageError>()
-      builds.set(profile, deferred)
-      // The build runs in its own fiber in the client's scope, so interrupting
-      // the first caller does not leave the others waiting forever.
-      return buildScoped(profile).pipe(
-        Effect.onExit((exit) => {
-          if (Exit.isFailure(exit)) builds.delete(profile)
-          return Deferred.done(deferred, exit)
-        }),
-        Effect.forkIn(scope),
-        Effect.andThen(Deferred.await(deferred))
-      )
+  const get = memoized("storage provider", build)
+
+  /** Another profile's storage, to keep manifests in (MSC's `storage_provider_profile`). */
+  const storageOf = (owner: string) => (profile: string): Effect.Effect<StorageProviderShape, StorageError> =>
+    Effect.flatMap(profileConfig(profile), (settings) =>
+      settings.metadata_provider === undefined
+        ? get(profile)
+        : Effect.fail(storageError(
+          "Unsupported",
+          `Profile '${profile}' cannot hold the manifests of profile '${owner}': it has a metadata_provider of its own.`,
+          { operation: "provider" }
+        )))
+
+  const buildMetadata = (profile: string) =>
+    Effect.gen(function*() {
+      const settings = yield* profileConfig(profile)
+      const spec = settings.metadata_provider
+      if (spec === undefined) return Option.none<ProfileMetadata>()
+      const factory = registry.metadata(spec.type)
+      if (factory === undefined) {
+        return yield* storageError(
+          "Unsupported",
+          `Profile '${profile}' uses metadata provider type '${spec.type}', which is not available in this build; ` +
+            `registered types: ${registry.metadataTypes().join(", ")}.`,
+          { operation: "provider" }
+        )
+      }
+      const decoded = yield* decodeOptions(profile, "metadata provider", spec.type, factory.options, spec.options)
+      const storage = yield* get(profile)
+      const provider = yield* factory.make(decoded, { profile, file: config.file, storage, storageOf: storageOf(profile) })
+      yield* startAutocommit(profile, provider, settings.autocommit)
+      return Option.some({ provider, view: withMetadata(storage, provider) })
     })
 
-  return { profileConfig, get }
+  return { profileConfig, get, metadata: memoized("metadata provider", buildMetadata) }
 }

@@ -12,11 +12,12 @@ import { cp } from "./commands/cp.ts"
 import { glob } from "./commands/glob.ts"
 import { info } from "./commands/info.ts"
 import { ls } from "./commands/ls.ts"
+import { manifest } from "./commands/manifest.ts"
 import { rm } from "./commands/rm.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, rm, info, glob, config] as const
+const subcommands = [ls, cat, cp, rm, info, glob, config, manifest] as const
 
 /**
  * @since 0.1.0

@@ -34,7 +34,8 @@ const stderrSink: ProgressSink = {
 }
 
 /**
- * A progress reporter for `totalFiles` files of `totalBytes` bytes. Redraws at
+ * A progress reporter for `totalFiles` files of `totalBytes` bytes (or an
+ * open-ended count when they are not known). Redraws at
  * most ten times a second on a terminal and prints a line every two seconds
  * elsewhere; `quiet` prints nothing.
  *
@@ -43,8 +44,9 @@ const stderrSink: ProgressSink = {
  */
 export const makeProgress = (options: {
   readonly label: string
-  readonly totalFiles: number
-  readonly totalBytes: number
+  /** Absent while the total is unknown (work found as it goes): counts and rate only. */
+  readonly totalFiles?: number | undefined
+  readonly totalBytes?: number | undefined
   readonly quiet?: boolean
   readonly sink?: ProgressSink
   readonly now?: () => number
@@ -60,6 +62,9 @@ export const makeProgress = (options: {
   const line = (): string => {
     const seconds = (now() - started) / 1000
     const rate = seconds > 0 ? bytes / seconds : 0
+    if (options.totalFiles === undefined || options.totalBytes === undefined) {
+      return `${options.label}: ${files} files  ${humanBytes(bytes)}  ${humanBytes(rate)}/s`
+    }
     const fraction = options.totalBytes > 0 ? bytes / options.totalBytes : options.totalFiles > 0 ? files / options.totalFiles : 1
     const eta = rate > 0 ? (options.totalBytes - bytes) / rate : Number.NaN
     const stats = `${files}/${options.totalFiles} files  ${humanBytes(bytes)}/${humanBytes(options.totalBytes)}  ` +
