@@ -129,7 +129,7 @@ export const cacheReads = (
     Effect.gen(function*() {
       const found = yield* openEntry(path, expected.key)
       if (found !== undefined && holds(found.header, expected)) return found
-      if (!store.mayAdmit(headerSize(expected.key, expected.etag, expected.length))) return undefined
+      if (!store.mayAdmit(headerSize(expected.key, expected.etag, expected.length) + expected.length)) return undefined
       const source = provider.read(expected.key, {
         ...(expected.offset === 0 && expected.length === expected.objectSize
           ? {}

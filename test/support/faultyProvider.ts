@@ -21,6 +21,22 @@ export interface Faults {
   readonly breakLists: (afterEntries: number, times: number) => void
 }
 
+/** Fails a stream with `Unavailable` once `limit` (measured by `size`) was delivered. */
+const cut = <A>(stream: Stream.Stream<A, StorageError>, limit: number | undefined, size: (a: A) => number, key: string) => {
+  if (limit === undefined) return stream
+  let sent = 0
+  return stream.pipe(
+    Stream.flatMap((item) => {
+      if (sent >= limit) return Stream.fail(storageError("Unavailable", `Injected break of '${key}' after ${sent}.`, { key }))
+      sent += size(item)
+      return Stream.succeed(item)
+    }),
+    Stream.concat(Stream.suspend(() =>
+      sent >= limit ? Stream.fail(storageError("Unavailable", `Injected break of '${key}' at the end.`, { key })) : Stream.empty
+    ))
+  )
+}
+
 export const faulty = (inner: StorageProviderShape): { readonly provider: StorageProviderShape; readonly faults: Faults } => {
   const calls: Record<Operation, number> = { head: 0, read: 0, getBytes: 0, put: 0, delete: 0, copy: 0, list: 0 }
   const planned = new Map<Operation, Array<StorageErrorReason>>()
@@ -40,21 +56,6 @@ export const faulty = (inner: StorageProviderShape): { readonly provider: Storag
       const error = injected(operation, key)
       return error === undefined ? effect : Effect.fail(error)
     })
-  const cut = <A>(stream: Stream.Stream<A, StorageError>, limit: number | undefined, size: (a: A) => number, key: string) => {
-    if (limit === undefined) return stream
-    let sent = 0
-    return stream.pipe(
-      Stream.flatMap((item) => {
-        if (sent >= limit) return Stream.fail(storageError("Unavailable", `Injected break of '${key}' after ${sent}.`, { key }))
-        sent += size(item)
-        return Stream.succeed(item)
-      }),
-      Stream.concat(Stream.suspend(() =>
-        sent >= limit ? Stream.fail(storageError("Unavailable", `Injected break of '${key}' at the end.`, { key })) : Stream.empty
-      ))
-    )
-  }
-
   const provider: StorageProviderShape = {
     ...inner,
     head: (key) => guard("head", key, inner.head(key)),

@@ -109,7 +109,8 @@ const scanFiles = async (root: string): Promise<Array<CachedFile>> => {
   for (const temp of await listDir(join(root, ".tmp"))) {
     const path = join(root, ".tmp", temp)
     const stats = await fsp.stat(path).catch(ignoreMissing)
-    if (stats !== undefined && now - stats.mtimeMs > STALE_TEMP_MS) await fsp.unlink(path).catch(ignoreMissing)
+    // By ctime: a new entry's mtime is set to the (possibly test) clock's time before it is renamed.
+    if (stats !== undefined && now - stats.ctimeMs > STALE_TEMP_MS) await fsp.unlink(path).catch(ignoreMissing)
   }
   for (const profile of await listDir(root)) {
     if (profile.startsWith(".")) continue
