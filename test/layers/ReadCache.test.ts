@@ -3,8 +3,10 @@ import { Effect, Stream } from "effect"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
 import * as Memory from "../../src/providers/storage/memory.ts"
+import { cacheReads, openStore } from "../../src/layers/ReadCache.ts"
+import { headerSize } from "../../src/layers/readcache/entryFormat.ts"
 import { faulty } from "../support/faultyProvider.ts"
-import { cachedMemory, entryFiles, MiB, patterned } from "./readcache/support.ts"
+import { cachedMemory, entryFiles, MiB, patterned, testSettings } from "./readcache/support.ts"
 
 const collect = <E>(stream: Stream.Stream<Uint8Array, E>) =>
   Effect.map(Stream.runCollect(stream), (chunks) => Buffer.concat(chunks))
@@ -197,5 +199,23 @@ describe("ReadCache", () => {
       const results = yield* Effect.all(Array.from({ length: 8 }, () => cached.getBytes("k")), { concurrency: "unbounded" })
       for (const result of results) same(result, data)
       assert.strictEqual(faults.calls.read, 1)
+    }))
+
+  it.effect("a download the full cache cannot admit (no_eviction) is served once and not kept", () =>
+    Effect.gen(function*() {
+      const entryBytes = headerSize("a", "m00000001", 100_000) + 100_000
+      const { cached, dir, faults, memory, store } = yield* setup({
+        settings: { policy: "no_eviction", maxBytes: 2 * entryBytes + 10 }
+      })
+      // Another process (a second store on the directory) fills the cache after this one looked at it.
+      const other = yield* openStore(testSettings(dir, { policy: "no_eviction", maxBytes: 2 * entryBytes + 10 }))
+      const otherCached = cacheReads(memory, other, { profile: "p", checkSourceVersion: true, lineBytes: MiB })
+      for (const [i, key] of ["a", "b", "c"].entries()) yield* memory.put(key, patterned(100_000, i))
+      yield* otherCached.getBytes("a")
+      yield* otherCached.getBytes("b")
+      same(yield* cached.getBytes("c"), patterned(100_000, 2))
+      assert.strictEqual(faults.calls.read, 1)
+      assert.strictEqual((yield* entryFiles(store)).length, 2)
+      assert.deepStrictEqual(yield* Effect.promise(() => fsp.readdir(join(store.root, ".tmp"))), [])
     }))
 })
