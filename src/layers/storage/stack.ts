@@ -7,9 +7,13 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
+import type { ProviderRegistry } from "../../services/ProviderRegistry.ts"
+import type { StorageClient } from "../../services/StorageClient.ts"
 import type { ConfigError, StorageConfig } from "../../services/StorageConfig.ts"
 import { readCacheWrap } from "../ReadCache.ts"
+import { layer } from "../StorageClientLive.ts"
+import { loadConfig } from "../StorageConfigLoader.ts"
 import { retryWrap } from "../Retry.ts"
 import { instrumentationWrap } from "../StorageInstrumentation.ts"
 import type { ProviderWrap } from "./profiles.ts"
@@ -43,3 +47,28 @@ export const profileStackWrap = (
       ...(options.instrumented ? [instrumentationWrap(config, options.env)] : []),
       cache
     ))
+
+/**
+ * The client over the config file found as MSC finds it (see
+ * `StorageClientLive.layerFromConfig`), every profile with its stack:
+ * retries, the read cache where the config enables it, and instrumentation
+ * when `instrumented`. This is what the `strata` CLI uses.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromConfig = (options: {
+  readonly file?: string | undefined
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly cwd?: string | undefined
+  readonly instrumented?: boolean | undefined
+}): Layer.Layer<StorageClient, ConfigError, ProviderRegistry> =>
+  Layer.unwrap(Effect.gen(function*() {
+    const config = yield* loadConfig({
+      ...(options.file === undefined ? {} : { file: options.file }),
+      env: options.env,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd })
+    })
+    const wrap = yield* profileStackWrap(config, { env: options.env, instrumented: options.instrumented ?? false })
+    return layer(config, { cwd: options.cwd, wrap })
+  }))
