@@ -79,6 +79,10 @@ export interface ReadCacheOptions {
 const asStorageError = (thunk: () => readonly [number, number] | void) =>
   Effect.try({ try: thunk, catch: (error) => error as StorageError })
 
+/** Notes on the read's span where its bytes come from: `hit`, `filled` (downloaded now) or `source`. */
+const outcome = <A>(how: "hit" | "filled" | "source", stream: A): Effect.Effect<A> =>
+  Effect.as(Effect.annotateCurrentSpan("strata.readcache.outcome", how), stream)
+
 const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
   const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0))
   let at = 0
@@ -151,12 +155,15 @@ export const cacheReads = (
       const size = meta.contentLength
       const whole: EntryContent = { key, etag, objectSize: size, offset: 0, length: size }
       const found = yield* openEntry(store.entryPath(profile, key), key)
-      if (found !== undefined && holds(found.header, whole)) return fromEntry(key, found, start, end)
+      if (found !== undefined && holds(found.header, whole)) return yield* outcome("hit", fromEntry(key, found, start, end))
       if (start === end) return Stream.empty
       if ((start === 0 && end === size) || size <= lineBytes) {
         const entry = yield* entryFor(store.entryPath(profile, key), whole)
-        return entry === undefined ? direct(key, etag, start, end) : fromEntry(key, entry, start, end)
+        return yield* entry === undefined
+          ? outcome("source", direct(key, etag, start, end))
+          : outcome("filled", fromEntry(key, entry, start, end))
       }
+      yield* Effect.annotateCurrentSpan("strata.readcache.outcome", "lines")
       const first = Math.floor(start / lineBytes)
       const last = Math.floor((end - 1) / lineBytes)
       const lines = Array.from({ length: last - first + 1 }, (_, i) => first + i)
@@ -181,16 +188,16 @@ export const cacheReads = (
         const header = found?.header
         if (found !== undefined && header !== undefined && header.offset === 0 && header.length === header.objectSize) {
           const [start, end] = (yield* asStorageError(() => byteBounds(key, header.objectSize, readOptions.range, "read")))!
-          return fromEntry(key, found, start, end)
+          return yield* outcome("hit", fromEntry(key, found, start, end))
         }
       }
       const meta = yield* provider.head(key)
-      if (meta.etag === undefined && options.checkSourceVersion) return provider.read(key, readOptions)
+      if (meta.etag === undefined && options.checkSourceVersion) return yield* outcome("source", provider.read(key, readOptions))
       const etag = meta.etag ?? ""
       yield* asStorageError(() => checkRead(key, etag, readOptions, "read"))
       const [start, end] = (yield* asStorageError(() => byteBounds(key, meta.contentLength, readOptions.range, "read")))!
       return yield* cachedRange(key, meta, etag, start, end)
-    }))
+    }).pipe(Effect.withSpan("ReadCache.read", { attributes: { "strata.storage.key": key, "strata.storage.profile": profile } })))
 
   /** Runs a write, then drops the key's entries whatever the outcome. */
   const invalidating = <A, E>(key: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>

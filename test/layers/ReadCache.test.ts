@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Stream } from "effect"
+import { Effect, Stream, Tracer } from "effect"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
 import * as Memory from "../../src/providers/storage/memory.ts"
@@ -217,5 +217,25 @@ describe("ReadCache", () => {
       assert.strictEqual(faults.calls.read, 1)
       assert.strictEqual((yield* entryFiles(store)).length, 2)
       assert.deepStrictEqual(yield* Effect.promise(() => fsp.readdir(join(store.root, ".tmp"))), [])
+    }))
+
+  it.effect("each read has a span saying where its bytes came from", () =>
+    Effect.gen(function*() {
+      const spans: Array<Tracer.NativeSpan> = []
+      const tracer = Tracer.make({
+        span(options) {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      const { cached, memory } = yield* setup({ settings: { maxBytes: 4 * MiB } })
+      yield* memory.put("k", patterned(1000))
+      yield* memory.put("huge", patterned(5 * MiB))
+      for (const key of ["k", "k", "huge"]) yield* cached.getBytes(key).pipe(Effect.withTracer(tracer))
+      const outcomes = spans.filter((span) => span.name === "ReadCache.read")
+        .map((span) => span.attributes.get("strata.readcache.outcome"))
+      assert.deepStrictEqual(outcomes, ["filled", "hit", "source"])
+      assert.strictEqual(spans.filter((span) => span.name === "ReadCache.fill").length, 1)
     }))
 })

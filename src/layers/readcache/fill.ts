@@ -95,7 +95,9 @@ export const makeFiller = (store: CacheStore, entryLockWaitMillis: number): Fill
           )
           return admitted ? { path, temporary: false } : { path: temp, temporary: true }
         })
-    )
+    ).pipe(Effect.withSpan("ReadCache.fill", {
+      attributes: { "strata.storage.key": expected.key, "strata.readcache.bytes": expected.length }
+    }))
 
   /** One download per path at a time in this process; the others wait for it. */
   const shared = (path: string, expected: EntryContent, source: Stream.Stream<Uint8Array, StorageError>) =>

@@ -177,7 +177,9 @@ export const openStore = Effect.fn("ReadCache.openStore")(function*(settings: St
         const random = yield* Random.Random
         const ordered = evictionOrder(settings.policy, files, () => random.nextDoubleUnsafe())
         const target = Math.min(purgeTarget(settings.maxBytes, settings.purgeFactor), settings.maxBytes - incoming)
-        for (const file of victims(ordered, total, Math.max(0, target))) {
+        const chosen = victims(ordered, total, Math.max(0, target))
+        yield* Effect.annotateCurrentSpan("strata.readcache.evicted", chosen.length)
+        for (const file of chosen) {
           yield* Effect.promise(() => fsp.unlink(file.path).catch(() => undefined))
           total -= file.size
         }
@@ -194,7 +196,7 @@ export const openStore = Effect.fn("ReadCache.openStore")(function*(settings: St
   const evict = underLock(Effect.gen(function*() {
     const { total } = yield* makeRoom(0)
     yield* writeLedger(total)
-  }))
+  })).pipe(Effect.withSpan("ReadCache.evict"))
 
   const admit = (temp: string, target: string) =>
     underLock(Effect.gen(function*() {
@@ -221,7 +223,7 @@ export const openStore = Effect.fn("ReadCache.openStore")(function*(settings: St
       })
       yield* writeLedger(total + bytes)
       return true
-    }))
+    })).pipe(Effect.withSpan("ReadCache.admit"))
 
   const entryPath = (profile: string, key: string, line?: number) => {
     const hash = hashOf(key)
