@@ -125,7 +125,8 @@ export const withFileLock = <A, E, R>(
         // null: the lock file cannot be made at all (a read-only directory ...): waiting will not help.
         if (lock === null) return undefined
         if (lock !== undefined || Date.now() >= deadline) return lock
-        yield* Effect.sleep(pause)
+        // Only the wait is interruptible: a lock taken is always handed to the release.
+        yield* Effect.interruptible(Effect.sleep(pause))
         pause = Math.min(pause * 2, 100)
       }
     }),

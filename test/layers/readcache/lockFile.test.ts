@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import * as fsp from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
@@ -58,4 +58,21 @@ describe("lock files", () => {
       yield* Effect.promise(() => tryLock(path))
       assert.isFalse(yield* withFileLock(path, { waitMillis: 30 }, (lock) => Effect.succeed(lock !== undefined)))
     }))
+})
+
+describe("waiting for a lock", () => {
+  // Under the TestClock the wait never ends by itself: only an interruptible wait lets the interrupt through.
+  it.effect("can be interrupted, and leaves the holder's lock alone", () =>
+    Effect.gen(function*() {
+      const path = join(yield* tempDir, "x.lock")
+      const held = (yield* Effect.promise(() => tryLock(path)))!
+      let ran = false
+      const waiting = yield* Effect.forkChild(
+        withFileLock(path, { waitMillis: 60_000 }, () => Effect.sync(() => (ran = true)))
+      )
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      yield* Fiber.interrupt(waiting)
+      assert.isFalse(ran)
+      assert.strictEqual(yield* Effect.promise(() => fsp.readFile(path, "utf8")), held.token)
+    }), { timeout: 10_000 })
 })
