@@ -7,8 +7,9 @@
  * before it is emitted; a damaged block ends the stream with a `Damaged`
  * marker saying where, so the caller can take the rest from the source.
  *
- * A new entry is written to a temporary file (header last, once the block
- * checksums are known) and only then renamed into place by the store.
+ * A new entry is written to a temporary file (`entryWriter.ts`: header last,
+ * once the block checksums are known) and only then renamed into place by
+ * the store.
  *
  * @since 0.1.0
  */
@@ -17,16 +18,10 @@ import type { Scope } from "effect"
 import * as fsp from "node:fs/promises"
 import { storageError } from "../../services/StorageProvider.ts"
 import type { StorageError } from "../../services/StorageProvider.ts"
-import {
-  BlockChecksummer,
-  blockIsIntact,
-  decodeHeader,
-  encodeHeader,
-  FIXED_HEADER_BYTES,
-  headerSize,
-  variableHeaderBytes
-} from "./entryFormat.ts"
+import { blockIsIntact, decodeHeader, FIXED_HEADER_BYTES, variableHeaderBytes } from "./entryFormat.ts"
 import type { EntryHeader } from "./entryFormat.ts"
+import { openWriter } from "./entryWriter.ts"
+import type { EntryWriter } from "./entryWriter.ts"
 import { ReadCacheError } from "./store.ts"
 
 /**
@@ -179,43 +174,29 @@ export const writeEntry = (
   content: Stream.Stream<Uint8Array, StorageError>,
   onProgress: () => Promise<void> = async () => {}
 ): Effect.Effect<void, StorageError | ReadCacheError> => {
-  const diskFailure = (cause: unknown) =>
-    new ReadCacheError({ message: `The read cache cannot write ${temp}`, cause })
-  const write = (handle: fsp.FileHandle) =>
+  const diskFailure = (cause: unknown) => new ReadCacheError({ message: `The read cache cannot write ${temp}`, cause })
+  const write = (writer: EntryWriter) =>
     Effect.gen(function*() {
-      const checksums = new BlockChecksummer()
-      const start = headerSize(expected.key, expected.etag, expected.length)
-      let written = 0
       yield* Stream.runForEach(content, (bytes) =>
-        Effect.tryPromise({
-          try: async () => {
-            checksums.update(bytes)
-            await handle.write(bytes, 0, bytes.byteLength, start + written)
-            written += bytes.byteLength
-            await onProgress()
-          },
-          catch: diskFailure
-        }))
-      if (written !== expected.length) {
-        return yield* storageError(
-          "Unavailable",
-          `The source sent ${written} bytes of '${expected.key}' where ${expected.length} were expected; it may have changed during the read.`,
-          { operation: "read", key: expected.key }
-        )
-      }
-      const header = encodeHeader({ ...expected, blockSize: checksums.blockSize, blockChecksums: checksums.finish() })
-      const now = new Date(yield* Clock.currentTimeMillis)
-      yield* Effect.tryPromise({
-        try: async () => {
-          await handle.write(header, 0, header.length, 0)
-          await handle.utimes(now, now)
-        },
-        catch: diskFailure
-      })
+        Effect.tryPromise({ try: () => writer.write(bytes).then(onProgress), catch: diskFailure }))
+      if (writer.written() !== expected.length) return yield* lengthMismatch(expected, writer.written())
+      const now = yield* Clock.currentTimeMillis
+      yield* Effect.tryPromise({ try: () => writer.complete(now), catch: diskFailure })
     })
-  return Effect.acquireUseRelease(
-    Effect.tryPromise({ try: () => fsp.open(temp, "wx"), catch: diskFailure }),
-    write,
-    (handle) => Effect.promise(() => handle.close().catch(() => undefined))
-  ).pipe(Effect.onError(() => Effect.promise(() => fsp.unlink(temp).catch(() => undefined))))
+  return Effect.tryPromise({ try: () => openWriter(temp, expected), catch: diskFailure }).pipe(
+    Effect.flatMap((writer) => write(writer).pipe(Effect.onError(() => Effect.promise(writer.abort))))
+  )
 }
+
+/**
+ * The error of a source that sent another length than its `head` said.
+ *
+ * @since 0.1.0
+ * @category writing
+ */
+export const lengthMismatch = (expected: EntryContent, written: number): StorageError =>
+  storageError(
+    "Unavailable",
+    `The source sent ${written} bytes of '${expected.key}' where ${expected.length} were expected; it may have changed during the read.`,
+    { operation: "read", key: expected.key }
+  )
