@@ -14,7 +14,8 @@
  *    provider would;
  * 3. serves the range from the whole-object entry if it holds that etag;
  * 4. otherwise downloads: the whole object when the whole object was asked
- *    for or it is no larger than a cache line; else only the cache lines
+ *    for (served as it arrives, written into the cache on the way) or it is
+ *    no larger than a cache line; else only the cache lines
  *    (`cache_line_size`) the range touches, each its own entry. Downloads
  *    pin the version with `ifMatch` when the source supports it, so an entry
  *    never mixes two versions. An object too large for the cache, or one the
@@ -128,19 +129,25 @@ export const cacheReads = (
       )
     )
 
+  /** The source's bytes of an entry, pinned to its version. */
+  const sourceOf = (expected: EntryContent) =>
+    provider.read(expected.key, {
+      ...(expected.offset === 0 && expected.length === expected.objectSize
+        ? {}
+        : { range: { offset: expected.offset, length: expected.length } }),
+      ...pinned(expected.etag)
+    })
+
+  const admissible = (expected: EntryContent) =>
+    store.mayAdmit(headerSize(expected.key, expected.etag, expected.length) + expected.length)
+
   /** An entry with `expected` content: the one on disk, or a fresh download; undefined when not cacheable. */
   const entryFor = (path: string, expected: EntryContent) =>
     Effect.gen(function*() {
       const found = yield* openEntry(path, expected.key)
       if (found !== undefined && holds(found.header, expected)) return found
-      if (!store.mayAdmit(headerSize(expected.key, expected.etag, expected.length) + expected.length)) return undefined
-      const source = provider.read(expected.key, {
-        ...(expected.offset === 0 && expected.length === expected.objectSize
-          ? {}
-          : { range: { offset: expected.offset, length: expected.length } }),
-        ...pinned(expected.etag)
-      })
-      return yield* filler.fill(path, expected, source)
+      if (!admissible(expected)) return undefined
+      return yield* filler.fill(path, expected, sourceOf(expected))
     })
 
   /** Bytes `[start, end)` of the version `meta` describes, through the cache. */
@@ -157,6 +164,11 @@ export const cacheReads = (
       const found = yield* openEntry(store.entryPath(profile, key), key)
       if (found !== undefined && holds(found.header, whole)) return yield* outcome("hit", fromEntry(key, found, start, end))
       if (start === end) return Stream.empty
+      if (start === 0 && end === size && admissible(whole)) {
+        // The whole object: served as it arrives, and written into the cache on the way.
+        const teed = yield* filler.tee(store.entryPath(profile, key), whole, sourceOf(whole))
+        if (teed !== undefined) return yield* outcome("filled", teed)
+      }
       if ((start === 0 && end === size) || size <= lineBytes) {
         const entry = yield* entryFor(store.entryPath(profile, key), whole)
         return yield* entry === undefined

@@ -236,6 +236,21 @@ describe("ReadCache", () => {
       const outcomes = spans.filter((span) => span.name === "ReadCache.read")
         .map((span) => span.attributes.get("strata.readcache.outcome"))
       assert.deepStrictEqual(outcomes, ["filled", "hit", "source"])
-      assert.strictEqual(spans.filter((span) => span.name === "ReadCache.fill").length, 1)
+      assert.strictEqual(spans.filter((span) => span.name === "ReadCache.tee").length, 1)
+    }))
+
+  it.effect("a whole-object miss is served as it arrives; a reader that stops early leaves no entry", () =>
+    Effect.gen(function*() {
+      const { cached, faults, memory, store } = yield* setup()
+      const data = patterned(3 * MiB)
+      yield* memory.put("k", data)
+      const first = yield* Stream.runCollect(Stream.take(cached.read("k"), 2))
+      assert.strictEqual(first.length, 2)
+      assert.deepStrictEqual(yield* entryFiles(store), [])
+      assert.deepStrictEqual(yield* Effect.promise(() => fsp.readdir(join(store.root, ".tmp"))), [])
+      same(yield* collect(cached.read("k")), data) // served while written
+      assert.strictEqual((yield* entryFiles(store)).length, 1)
+      same(yield* collect(cached.read("k")), data) // from the entry
+      assert.strictEqual(faults.calls.read, 2)
     }))
 })

@@ -5,17 +5,21 @@
  * entry the first made). A fill that cannot be admitted (the cache is full
  * and may not evict) is still served, from its temporary file, once.
  *
+ * `tee` is the fast path of a whole-object miss: the reader gets the
+ * source's bytes as they arrive while they are written into the entry.
+ *
  * @since 0.1.0
  */
-import { Deferred, Effect, Exit } from "effect"
-import type { Scope, Stream } from "effect"
+import { Clock, Deferred, Effect, Exit, Stream } from "effect"
+import type { Scope } from "effect"
 import * as fsp from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import type { StorageError } from "../../services/StorageProvider.ts"
 import { openEntry, writeEntry } from "./entryFile.ts"
 import type { EntryContent, OpenEntry } from "./entryFile.ts"
 import type { EntryHeader } from "./entryFormat.ts"
-import { refreshLock, withFileLock } from "./lockFile.ts"
+import { openWriter } from "./entryWriter.ts"
+import { refreshLock, releaseLock, tryLock, withFileLock } from "./lockFile.ts"
 import type { FileLock } from "./lockFile.ts"
 import type { CacheStore } from "./store.ts"
 import { ReadCacheError } from "./store.ts"
@@ -32,6 +36,9 @@ const REFRESH_MILLIS = 5_000
 export const holds = (header: EntryHeader, expected: EntryContent): boolean =>
   header.etag === expected.etag && header.objectSize === expected.objectSize &&
   header.offset === expected.offset && header.length === expected.length
+
+/** The lock file of the entry at `path`: a hidden file next to it. */
+const lockPathOf = (path: string): string => join(dirname(path), `.${basename(path)}.lock`)
 
 /** Marks a download's lock alive now and then, so other processes do not take it for stale. */
 const progress = (lock: FileLock | undefined) => {
@@ -64,6 +71,17 @@ export interface Filler {
     expected: EntryContent,
     source: Stream.Stream<Uint8Array, StorageError>
   ) => Effect.Effect<OpenEntry | undefined, StorageError, Scope.Scope>
+  /**
+   * The source's bytes, written into the entry at `path` as they pass (no
+   * wait for the whole download); `undefined` when another fiber or process
+   * is filling that entry already (then `fill` waits for it). A consumer
+   * that stops early, or a write that fails, leaves no entry.
+   */
+  readonly tee: (
+    path: string,
+    expected: EntryContent,
+    source: Stream.Stream<Uint8Array, StorageError>
+  ) => Effect.Effect<Stream.Stream<Uint8Array, StorageError> | undefined>
 }
 
 /**
@@ -75,7 +93,7 @@ export const makeFiller = (store: CacheStore, entryLockWaitMillis: number): Fill
 
   const download = (path: string, expected: EntryContent, source: Stream.Stream<Uint8Array, StorageError>) =>
     withFileLock(
-      join(dirname(path), `.${basename(path)}.lock`),
+      lockPathOf(path),
       { waitMillis: entryLockWaitMillis },
       (lock) =>
         Effect.gen(function*() {
@@ -131,5 +149,67 @@ export const makeFiller = (store: CacheStore, entryLockWaitMillis: number): Fill
       return entry !== undefined && holds(entry.header, expected) ? entry : undefined
     })
 
-  return { fill }
+  const tee = (path: string, expected: EntryContent, source: Stream.Stream<Uint8Array, StorageError>) =>
+    Effect.gen(function*() {
+      if (running.has(path)) return undefined
+      // Registered before the first wait, so this process's other readers of the entry wait for this one.
+      const deferred = Deferred.makeUnsafe<Filled, StorageError | ReadCacheError>()
+      running.set(path, deferred)
+      const lock = yield* Effect.promise(() => tryLock(lockPathOf(path)).catch(() => null))
+      if (lock === undefined) {
+        // Another process is downloading it: wait for that (as `fill` does); the caller then reads the entry.
+        const exit = yield* Effect.exit(download(path, expected, source))
+        running.delete(path)
+        yield* Deferred.done(deferred, exit)
+        return undefined
+      }
+      const held = lock ?? undefined
+      const done = (exit: Exit.Exit<Filled, ReadCacheError>) =>
+        Effect.gen(function*() {
+          if (held !== undefined) yield* Effect.promise(() => releaseLock(held))
+          running.delete(path)
+          yield* Deferred.done(deferred, exit)
+        })
+      const writer = yield* Effect.promise(() =>
+        fsp.mkdir(dirname(path), { recursive: true }).then(() => openWriter(store.tempPath(), expected)).catch(() => undefined)
+      )
+      if (writer === undefined) {
+        yield* done(Exit.fail(new ReadCacheError({ message: `The read cache cannot write an entry for '${expected.key}'` })))
+        return source
+      }
+      let broken = false
+      const refresh = progress(held)
+      const finish = (succeeded: boolean) =>
+        Effect.gen(function*() {
+          if (!succeeded || broken || writer.written() !== expected.length) {
+            yield* Effect.promise(writer.abort)
+            return yield* new ReadCacheError({ message: `The download of '${expected.key}' into the cache did not complete` })
+          }
+          const now = yield* Clock.currentTimeMillis
+          yield* Effect.tryPromise({
+            try: () => writer.complete(now),
+            catch: (cause) => new ReadCacheError({ message: `The read cache cannot write ${writer.temp}`, cause })
+          }).pipe(Effect.tapError(() => Effect.promise(writer.abort)))
+          const admitted = yield* store.admit(writer.temp, path)
+          if (!admitted) {
+            yield* Effect.promise(writer.abort)
+            return yield* new ReadCacheError({ message: `The cache has no room for '${expected.key}'` })
+          }
+          return { path, temporary: false }
+        })
+      return source.pipe(
+        Stream.mapEffect((bytes) =>
+          broken ? Effect.succeed(bytes) : Effect.promise(() =>
+            writer.write(bytes).then(refresh).then(() => bytes, () => {
+              broken = true
+              return bytes
+            })
+          )),
+        Stream.onExit((exit) => Effect.exit(finish(Exit.isSuccess(exit))).pipe(Effect.flatMap(done)))
+      )
+    }).pipe(Effect.withSpan("ReadCache.tee", {
+      attributes: { "strata.storage.key": expected.key, "strata.readcache.bytes": expected.length }
+    }))
+
+  return { fill, tee }
 }
