@@ -15,7 +15,8 @@
  *   as such, not a measurement of one.
  *
  * Rows: warm hits (the entry exists) vs the source; and, informational, a
- * miss (download + entry write + serve from the new entry; the entry is
+ * miss (the source's bytes served as they arrive while written into a new
+ * entry, which is admitted under the size lock at the end; the entry is
  * removed before each run) vs the source, the price of the first read.
  *
  * @since 0.1.0
@@ -89,7 +90,7 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
       const dropEntry = () => Effect.runPromise(store.removeKey(label, KEY))
       const once = (provider: StorageProviderShape) => () => Effect.runPromise(Stream.runDrain(provider.read(KEY)))
       results.push(await compare({
-        name: `read 64 MiB, ${label}: cache miss (download, write entry, serve)`,
+        name: `read 64 MiB, ${label}: cache miss (served while written to the cache)`,
         baseline: `${label} source, uncached`,
         ops: 1,
         repeats: REPEATS,
