@@ -190,7 +190,7 @@ export const makeFiller = (store: CacheStore, entryLockWaitMillis: number): Fill
             try: () => writer.complete(now),
             catch: (cause) => new ReadCacheError({ message: `The read cache cannot write ${writer.temp}`, cause })
           }).pipe(Effect.tapError(() => Effect.promise(writer.abort)))
-          const admitted = yield* store.admit(writer.temp, path)
+          const admitted = yield* store.admit(writer.temp, path).pipe(Effect.tapError(() => Effect.promise(writer.abort)))
           if (!admitted) {
             yield* Effect.promise(writer.abort)
             return yield* new ReadCacheError({ message: `The cache has no room for '${expected.key}'` })
