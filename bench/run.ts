@@ -16,6 +16,7 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["storage-posix", () => import("./storage-posix.ts")],
   ["storage-instrumentation", () => import("./storage-instrumentation.ts")],
   ["storage-s3", () => import("./storage-s3.ts")],
+  ["storage-readcache", () => import("./storage-readcache.ts")],
   ["cache-redis", () => import("./cache-redis.ts")],
   ["cache-memory", () => import("./cache-memory.ts")],
   ["mapper", () => import("./mapper.ts")],

@@ -43,6 +43,12 @@ export * as StorageConfigLoader from "./layers/StorageConfigLoader.ts"
 export * as ProviderRegistryDefault from "./layers/ProviderRegistryDefault.ts"
 /** The StorageClient implementation over profiles. @since 0.1.0 */
 export * as StorageClientLive from "./layers/StorageClientLive.ts"
+/** Retries of `Unavailable` failures, as a provider wrapper. @since 0.1.0 */
+export * as StorageRetry from "./layers/Retry.ts"
+/** The read cache: object content on local disk, size-bounded, checksummed, shared by processes. @since 0.1.0 */
+export * as ReadCache from "./layers/ReadCache.ts"
+/** A profile's provider stack (retry, instrumentation, read cache) and the client over it. @since 0.1.0 */
+export * as StorageStack from "./layers/storage/stack.ts"
 
 /** The object metadata contract: listings and virtual paths beside a store. @since 0.1.0 */
 export * as MetadataProvider from "./services/MetadataProvider.ts"

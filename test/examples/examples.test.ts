@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { runStrata } from "../programs/cli/cliHarness.ts"
 
@@ -40,5 +40,12 @@ describe("examples", () => {
     const run = spawnSync(process.execPath, [`${EXAMPLES}cache.ts`], { encoding: "utf8", timeout: 60_000 })
     assert.strictEqual(run.status, 0, run.stderr)
     assert.strictEqual(run.stdout.trim(), "session:42 -> ada; session:7 -> miss")
+  })
+
+  it("readcache.ts reads through the cache configured in readcache.yaml", () => {
+    rmSync("/tmp/strata-example-cache", { recursive: true, force: true })
+    const run = spawnSync(process.execPath, [`${EXAMPLES}readcache.ts`], { encoding: "utf8", timeout: 60_000 })
+    assert.strictEqual(run.status, 0, run.stderr)
+    assert.strictEqual(run.stdout.trim(), "read 4194304 bytes, then 16; 1 cache entry")
   })
 })

@@ -7,8 +7,8 @@
 import { Console, Effect } from "effect"
 import { defaultRegistry } from "../../layers/ProviderRegistryDefault.ts"
 import { makeStorageClient } from "../../layers/StorageClientLive.ts"
-import { instrumentationWrap } from "../../layers/StorageInstrumentation.ts"
 import { loadConfig, validateProviderOptions } from "../../layers/StorageConfigLoader.ts"
+import { profileStackWrap } from "../../layers/storage/stack.ts"
 import { telemetrySettings } from "../../layers/telemetry/settings.ts"
 import { root } from "./root.ts"
 
@@ -31,8 +31,10 @@ export const currentConfig = Effect.gen(function*() {
 
 /**
  * A storage client over the current config, closed with the command's scope.
- * Its providers are instrumented (spans and metrics) only when telemetry is
- * enabled, as main.ts decides (see telemetry.ts).
+ * Every profile's provider gets the stack of `profileStackWrap`: retries, the
+ * read cache where the config enables it, and instrumentation (spans and
+ * metrics) only when telemetry is enabled, as main.ts decides (see
+ * telemetry.ts).
  *
  * @since 0.1.0
  * @category context
@@ -40,12 +42,8 @@ export const currentConfig = Effect.gen(function*() {
 export const currentClient = Effect.gen(function*() {
   const config = yield* currentConfig
   const traced = telemetrySettings(process.env, config.opentelemetry).settings.enabled
-  return yield* makeStorageClient({
-    config,
-    registry: defaultRegistry,
-    cwd: process.cwd(),
-    ...(traced ? { wrap: instrumentationWrap(config, process.env) } : {})
-  })
+  const wrap = yield* profileStackWrap(config, { env: process.env, instrumented: traced })
+  return yield* makeStorageClient({ config, registry: defaultRegistry, cwd: process.cwd(), wrap })
 })
 
 /**
