@@ -41,6 +41,8 @@ import { splitGlob } from "./storage/glob.ts"
 import { readLocalFile, writeLocalFileAtomically } from "./storage/localFiles.ts"
 import { makeProfileProviders } from "./storage/profiles.ts"
 import { copyTarget, deleteTarget, readVersion, writeKey } from "./storage/transfer.ts"
+import { syncTargets } from "./storage/sync.ts"
+import type { SyncOptions } from "../services/StorageSync.ts"
 import type { ProviderWrap } from "./storage/profiles.ts"
 
 export type { ProviderWrap } from "./storage/profiles.ts"
@@ -177,6 +179,10 @@ export const makeStorageClient = (
       yield* writeLocalFileAtomically(path.resolve(cwd, localPath), content, "downloadFile")
     })
 
+    const sync = Effect.fn("StorageClient.sync")(function*(source: string, destination: string, syncOptions?: SyncOptions) {
+      return yield* syncTargets(yield* target(source), yield* target(destination), syncOptions)
+    })
+
     return StorageClient.of({
       resolve,
       provider: providers.get,
@@ -191,7 +197,8 @@ export const makeStorageClient = (
       copy,
       delete: remove,
       uploadFile,
-      downloadFile
+      downloadFile,
+      sync
     })
   })
 

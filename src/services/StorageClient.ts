@@ -16,6 +16,7 @@ import type {
   StorageError,
   StorageProviderShape
 } from "./StorageProvider.ts"
+import type { SyncError, SyncOptions, SyncSummary } from "./StorageSync.ts"
 
 /**
  * A URL resolved to its profile and the key inside that profile's base path.
@@ -98,6 +99,12 @@ export interface StorageClientShape {
   readonly uploadFile: (url: string, localPath: string) => Effect.Effect<ObjectMetadata, StorageError>
   /** Writes a URL's content to a local file, atomically. */
   readonly downloadFile: (url: string, localPath: string) => Effect.Effect<void, StorageError>
+  /** Makes the target directory hold what the source directory holds, across any two profiles (see `StorageSync`). */
+  readonly sync: (
+    source: string,
+    target: string,
+    options?: SyncOptions
+  ) => Effect.Effect<SyncSummary, StorageError | SyncError>
 }
 
 /**
