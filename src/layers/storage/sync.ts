@@ -54,6 +54,9 @@ const invalid = (target: Target, message: string): StorageError =>
 const listing = (side: Target, prefix: string) =>
   side.provider.list({ prefix }).pipe(Stream.mapError((error) => withContext(error, side.profile, side.url)))
 
+/** One file of a directory target. */
+const fileTarget = (side: Target, key: string): Target => ({ ...side, key, url: toUrl(side.profile, key) })
+
 /** The checks before anything is listed: two distinct directories, the source not empty. */
 const checkDirectories = (from: Target, to: Target): Effect.Effect<void, StorageError> =>
   Effect.gen(function*() {
@@ -93,8 +96,6 @@ export const syncTargets = (
     const serverSide = from.profile === to.profile && from.provider.capabilities.copy
     const counts = { copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0 }
     const failures: Array<SyncFailure> = []
-
-    const fileTarget = (side: Target, key: string): Target => ({ ...side, key, url: toUrl(side.profile, key) })
 
     const fail = (operation: SyncFailure["operation"], url: string, bytes: number) => (error: StorageError) =>
       Effect.sync(() => {

@@ -80,13 +80,11 @@ export const planSync = (options: {
 }): Stream.Stream<SyncStep, StorageError> =>
   Stream.unwrap(Effect.gen(function*() {
     const { accept, deleteUnmatched, sourcePrefix, targetPrefix } = options
-    const relative = (prefix: string) => (entry: ObjectMetadata) => ({ key: entry.key.slice(prefix.length), entry })
+    // Keys become relative; directories, the directory itself and rejected keys drop out.
     const onlyAccepted = (listing: Stream.Stream<ObjectMetadata, StorageError>, prefix: string) =>
       listing.pipe(
-        Stream.filter((entry) => entry.type === "file"),
-        Stream.map(relative(prefix)),
-        Stream.filter(({ key }) => key !== "" && accept(key)),
-        Stream.map(({ entry, key }) => ({ ...entry, key }))
+        Stream.map((entry) => ({ ...entry, key: entry.key.slice(prefix.length) })),
+        Stream.filter((entry) => entry.type === "file" && entry.key !== "" && accept(entry.key))
       )
     const nextSource = yield* cursor(onlyAccepted(options.source, sourcePrefix))
     const nextTarget = yield* cursor(onlyAccepted(options.target, targetPrefix))
