@@ -128,6 +128,21 @@ describe("strata sync", () => {
     assert.deepStrictEqual(walk(join(dir, "out")), [...walk(SAMPLES), "keep.log"].toSorted())
   })
 
+  it("lists the files that failed, syncs the others, and exits with the failures' code", () => {
+    const dir = scratch()
+    mkdirSync(join(dir, "src/x"), { recursive: true })
+    writeFileSync(join(dir, "src/x/y.txt"), "under x")
+    writeFileSync(join(dir, "src/z.txt"), "z")
+    mkdirSync(join(dir, "dst"))
+    // A file where the source has a directory: the put below it must fail.
+    writeFileSync(join(dir, "dst/x"), "a file")
+    const run = runStrata(["sync", "-q", join(dir, "src"), join(dir, "dst")], { cwd: dir })
+    assert.strictEqual(run.code, 8, run.stderr)
+    assert.match(run.stderr, /^strata: failed to copy \/.*\/dst\/x\/y\.txt: .*parents is an object/m)
+    assert.match(run.stderr, /1 of 2 files failed to sync/)
+    assert.strictEqual(readFileSync(join(dir, "dst/z.txt"), "utf8"), "z")
+  })
+
   it("refuses a file as the source with exit code 8", () => {
     const run = runStrata(["sync", join(SAMPLES, "notes/README.txt"), scratch()])
     assert.strictEqual(run.code, 8)
