@@ -11,12 +11,16 @@
  *   temporary file, then rename); the listing, planning and target listing
  *   are timed. Informational: the same sync across two `file` profiles, where
  *   every file is streamed through a put.
- * - cp -r: `cp -r src dst` as a child process (its start is timed, ~1 ms).
+ * - cp -r: `cp -r src dst` as a child process under `/usr/bin/time` (its
+ *   start is timed, ~1 ms).
  * - OpenDAL 0.49.2: two `fs` operators; `list(recursive)` then, 16 at a
  *   time, `read` from one and `write` to the other (the binding has no
  *   streaming copy between operators).
  *
  * Every timed run writes into a fresh target directory; results are in MiB/s.
+ * Each file system also gets a line of CPU seconds per sync (user + system,
+ * all threads; cp's from `/usr/bin/time`), steadier than wall time when the
+ * machine is shared.
  *
  * @since 0.1.0
  */
@@ -30,7 +34,7 @@ import { defaultRegistry } from "../src/layers/ProviderRegistryDefault.ts"
 import { makeStorageClient } from "../src/layers/StorageClientLive.ts"
 import type { StorageClientShape } from "../src/services/StorageClient.ts"
 import type { StorageConfig } from "../src/services/StorageConfig.ts"
-import { compare, pool } from "./harness.ts"
+import { compare, median, pool } from "./harness.ts"
 import type { BenchResult, Side } from "./harness.ts"
 
 const SMALL = 1_000
@@ -52,12 +56,40 @@ const seed = async (dir: string): Promise<void> => {
   for (let i = 0; i < LARGE; i++) await fsp.writeFile(join(dir, "large", `shard-${i}.bin`), large)
 }
 
+/** CPU seconds (user + system) of the children run by `exec`, summed (`/usr/bin/time` reports them). */
+let childCpu = 0
+
 const exec = (command: string, args: ReadonlyArray<string>): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "ignore" })
+    const child = spawn("/usr/bin/time", ["-f", "%U %S", command, ...args], { stdio: ["ignore", "ignore", "pipe"] })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
     child.on("error", reject)
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))))
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr}`))
+      const [user = 0, system = 0] = stderr.trim().split(/\s+/).slice(-2).map(Number)
+      childCpu += user + system
+      resolve()
+    })
   })
+
+/**
+ * CPU seconds of one timed run of a side (median of `REPEATS`): on a shared
+ * machine wall time depends on what else runs, CPU time much less.
+ */
+const cpuSeconds = async (side: Side, child: boolean): Promise<number> => {
+  const samples: Array<number> = []
+  for (let i = 0; i < REPEATS; i++) {
+    const body = await side.prepare()
+    const before = process.cpuUsage()
+    const childBefore = childCpu
+    await body()
+    const used = process.cpuUsage(before)
+    samples.push(child ? childCpu - childBefore : (used.user + used.system) / 1e6)
+    await side.cleanup?.()
+  }
+  return median(samples)
+}
 
 /** A side that copies `source` into a fresh `target` each run. */
 const intoFreshTarget = (target: string, body: () => Promise<void>): Side => ({
@@ -114,6 +146,11 @@ const benchOn = async (where: string, base: string): Promise<ReadonlyArray<Bench
       base: cp
     })
   ]
+  const [oursCpu, cpCpu, opendalCpu] = [await cpuSeconds(strata, false), await cpuSeconds(cp, true), await cpuSeconds(opendal, false)]
+  console.log(
+    `${where}: CPU seconds per sync (user + system, median of ${REPEATS}): strata ${oursCpu.toFixed(3)}, ` +
+      `cp -r ${cpCpu.toFixed(3)}, OpenDAL ${opendalCpu.toFixed(3)}`
+  )
   await fsp.rm(root, { recursive: true, force: true })
   return results
 }

@@ -109,12 +109,17 @@ export const sync = Command.make("sync", {
     }).pipe(
       // Nothing to do: no bar, just the summary.
       Effect.ensuring(Effect.sync(() => planned > 0 && progress.finish())),
+      // Which files failed, before the one-sentence error: as lines on stderr, or with the summary as JSON on stdout.
       Effect.tapError((error) =>
-        error._tag !== "SyncError" || json
+        error._tag !== "SyncError"
           ? Effect.void
-          : Effect.forEach(error.failures, (failure) => Console.error(`strata: failed to ${failure.operation} ${failure.url}: ${failure.message}`), {
-            discard: true
-          })
+          : json
+          ? Console.log(JSON.stringify({ ...error.summary, failures: error.failures }, null, 2))
+          : Effect.forEach(
+            error.failures,
+            (failure) => Console.error(`strata: failed to ${failure.operation} ${failure.url}: ${failure.message}`),
+            { discard: true }
+          )
       )
     )
     yield* emit(
