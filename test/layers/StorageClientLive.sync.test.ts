@@ -56,6 +56,19 @@ describe("StorageClient sync", () => {
       assert.strictEqual(decode(yield* client.read("msc://m2/copy/b.txt")), "bigger")
     }))
 
+  it.effect("merges long listings (many chunks of steps) into the right copies, skips and deletes", () =>
+    Effect.gen(function*() {
+      const client = yield* makeClient(scratch())
+      const name = (i: number) => `f${String(i).padStart(4, "0")}.txt`
+      // Source: 0..899; target: the even ones up to date, plus 900..1199 to delete.
+      // The target is written last, so its copies are not older than the source.
+      yield* seed(client, "m1", Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`s/${name(i)}`, "x"])))
+      yield* seed(client, "m2", Object.fromEntries(Array.from({ length: 1200 }, (_, i) => [`t/${name(i)}`, "x"]).filter((_, i) => i % 2 === 0 || i >= 900)))
+      const summary = yield* client.sync("msc://m1/s", "msc://m2/t", { deleteUnmatched: true, concurrency: 4 })
+      assert.deepStrictEqual([summary.copied, summary.skipped, summary.deleted], [450, 450, 300])
+      assert.deepStrictEqual(yield* keysOf(client, "msc://m2/t"), Array.from({ length: 900 }, (_, i) => `t/${name(i)}`))
+    }))
+
   it.effect("syncs within one profile, and refuses directories that contain each other", () =>
     Effect.gen(function*() {
       const client = yield* makeClient(scratch())

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Option, Pull, Stream } from "effect"
+import { Array as Arr, Cause, Effect, Option, Pull, Stream } from "effect"
 import type { Scope } from "effect"
 import { compareKeys } from "../../services/StorageProvider.ts"
 import type { ObjectMetadata, StorageError } from "../../services/StorageProvider.ts"
@@ -21,6 +21,9 @@ export type SyncStep =
   | { readonly _tag: "Copy"; readonly key: string; readonly source: ObjectMetadata }
   | { readonly _tag: "Skip"; readonly key: string }
   | { readonly _tag: "Delete"; readonly key: string; readonly target: ObjectMetadata }
+
+/** Steps per chunk the planner emits. */
+const CHUNK = 256
 
 /** Whole seconds since the epoch: MSC compares times at this resolution. */
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000)
@@ -119,7 +122,17 @@ export const planSync = (options: {
       }
       return Option.none()
     })
+    // Steps go downstream in chunks: per-element stream overhead was a third of a sync's CPU time.
+    const chunk: Effect.Effect<Array<SyncStep>, StorageError> = Effect.gen(function*() {
+      const steps: Array<SyncStep> = []
+      while (steps.length < CHUNK) {
+        const next = yield* step
+        if (Option.isNone(next)) break
+        steps.push(next.value)
+      }
+      return steps
+    })
     return Stream.fromPull(Effect.succeed(
-      Effect.flatMap(step, (next) => (Option.isNone(next) ? Cause.done() : Effect.succeed([next.value] as const)))
+      Effect.flatMap(chunk, (steps) => (Arr.isArrayNonEmpty(steps) ? Effect.succeed(steps) : Cause.done()))
     ))
   }))
