@@ -8,7 +8,8 @@
  *   otherwise the source, pinned to the listed etag, streamed into a put.
  *   Both publish atomically, so a target file is the old one or the new one.
  *   A server-side copy is one request that cannot be called back, so it is
- *   not interrupted half-way: an interrupt waits for the copies in flight.
+ *   not interrupted half-way: an interrupt waits for the copies in flight,
+ *   and for streamed ones to remove their temporary files.
  * - **Failures** of single files (a put refused, a source changed since it
  *   was listed) are collected and the others go on; the sync then fails with
  *   `SyncError` naming them. A failed listing ends the sync.
@@ -20,7 +21,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Stream } from "effect"
+import { Effect, Latch, Option, Stream } from "effect"
 import { storageError } from "../../services/StorageProvider.ts"
 import type { StorageError } from "../../services/StorageProvider.ts"
 import { SyncError } from "../../services/StorageSync.ts"
@@ -95,6 +96,19 @@ export const syncTargets = (
     const targetPrefix = directoryPrefix(to.key)
     const serverSide = from.profile === to.profile && from.provider.capabilities.copy
     const counts = { copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0 }
+    // Steps in flight, and a latch open when there are none. An interrupted
+    // sync waits for them to finish or clean up: the stream does not await
+    // its interrupted workers, and the process could otherwise exit between a
+    // temporary file's creation and its rename or removal.
+    let inFlight = 0
+    const idle = Latch.makeUnsafe(true)
+    const tracked = <A, E>(effect: Effect.Effect<A, E>) =>
+      Effect.suspend(() => {
+        if (inFlight++ === 0) idle.closeUnsafe()
+        return effect.pipe(Effect.ensuring(Effect.sync(() => {
+          if (--inFlight === 0) idle.openUnsafe()
+        })))
+      })
     const failures: Array<SyncFailure> = []
 
     const fail = (operation: SyncFailure["operation"], url: string, bytes: number) => (error: StorageError) =>
@@ -176,8 +190,9 @@ export const syncTargets = (
         })
       ),
       Stream.buffer({ capacity: PLAN_AHEAD }),
-      Stream.mapEffect(run, { concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), unordered: true }),
-      Stream.runDrain
+      Stream.mapEffect((step) => tracked(run(step)), { concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), unordered: true }),
+      Stream.runDrain,
+      Effect.onInterrupt(() => idle.await)
     )
 
     const summary: SyncSummary = {

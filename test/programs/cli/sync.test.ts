@@ -141,7 +141,7 @@ describe("strata sync", () => {
     assert.match(run.stderr, /^strata: failed to copy \/.*\/dst\/x\/y\.txt: .*parents is an object/m)
     assert.match(run.stderr, /1 of 2 files failed to sync/)
     assert.strictEqual(readFileSync(join(dir, "dst/z.txt"), "utf8"), "z")
-    const json = runStrata(["--json", "sync", join(dir, "src"), join(dir, "dst")], { cwd: dir })
+    const json = runStrata(["--json", "sync", "-q", join(dir, "src"), join(dir, "dst")], { cwd: dir })
     assert.strictEqual(json.code, 8)
     const report = JSON.parse(json.stdout) as { skipped: number; failed: number; failures: Array<{ url: string; reason: string }> }
     assert.deepStrictEqual([report.skipped, report.failed, report.failures[0]?.reason], [1, 1, "InvalidPath"])
