@@ -16,6 +16,9 @@ const file = (size: number, iso: string): ObjectMetadata => ({
   type: "file"
 })
 
+/** `f0042.txt` for 42: names that sort as their numbers do. */
+const name = (i: number) => `f${String(i).padStart(4, "0")}.txt`
+
 /** The `StorageError` a sync fails with (a `SyncError` is a defect here). */
 const failure = <A>(effect: Effect.Effect<A, StorageError | SyncError>) =>
   Effect.flatMap(Effect.flip(effect), (error) => (error._tag === "StorageError" ? Effect.succeed(error) : Effect.die(error)))
@@ -59,7 +62,6 @@ describe("StorageClient sync", () => {
   it.effect("merges long listings (many chunks of steps) into the right copies, skips and deletes", () =>
     Effect.gen(function*() {
       const client = yield* makeClient(scratch())
-      const name = (i: number) => `f${String(i).padStart(4, "0")}.txt`
       // Source: 0..899; target: the even ones up to date, plus 900..1199 to delete.
       // The target is written last, so its copies are not older than the source.
       yield* seed(client, "m1", Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`s/${name(i)}`, "x"])))
