@@ -14,6 +14,7 @@ import type { BenchModule, BenchResult } from "./harness.ts"
 
 const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["storage-posix", () => import("./storage-posix.ts")],
+  ["storage-sync", () => import("./storage-sync.ts")],
   ["storage-instrumentation", () => import("./storage-instrumentation.ts")],
   ["storage-s3", () => import("./storage-s3.ts")],
   ["storage-readcache", () => import("./storage-readcache.ts")],

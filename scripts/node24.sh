@@ -24,6 +24,9 @@ if [ "$(strata_node_major)" -lt 24 ]; then
 fi
 
 strata_install() {
+  # A symlinked node_modules (a git worktree sharing another checkout's) is
+  # someone else's install: `npm ci` would empty it under them.
+  [ -L node_modules ] && return 0
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund >&2
   fi

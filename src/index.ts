@@ -16,6 +16,8 @@ export * as StorageConfig from "./services/StorageConfig.ts"
 export * as StorageConfigFile from "./services/StorageConfigFile.ts"
 /** `msc://` and implicit-profile URL resolution. @since 0.1.0 */
 export * as StorageUrl from "./services/StorageUrl.ts"
+/** Sync between directories: options, events, summary, errors. @since 0.1.0 */
+export * as StorageSync from "./services/StorageSync.ts"
 /** Provider types by name, for config files. @since 0.1.0 */
 export * as ProviderRegistry from "./services/ProviderRegistry.ts"
 

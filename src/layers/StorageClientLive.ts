@@ -42,6 +42,8 @@ import { splitGlob } from "./storage/glob.ts"
 import { readLocalFile, writeLocalFileAtomically } from "./storage/localFiles.ts"
 import { makeProfileProviders } from "./storage/profiles.ts"
 import { copyTarget, deleteTarget, readVersion, writeKey } from "./storage/transfer.ts"
+import { syncTargets } from "./storage/sync.ts"
+import type { SyncOptions } from "../services/StorageSync.ts"
 import type { ProviderWrap } from "./storage/profiles.ts"
 
 export type { ProviderWrap } from "./storage/profiles.ts"
@@ -189,6 +191,10 @@ export const makeStorageClient = (
       return true
     })
 
+    const sync = Effect.fn("StorageClient.sync")(function*(source: string, destination: string, syncOptions?: SyncOptions) {
+      return yield* syncTargets(yield* target(source), yield* target(destination), syncOptions)
+    })
+
     return StorageClient.of({
       resolve,
       provider: providers.get,
@@ -204,7 +210,8 @@ export const makeStorageClient = (
       delete: remove,
       uploadFile,
       downloadFile,
-      commitMetadata
+      commitMetadata,
+      sync
     })
   })
 

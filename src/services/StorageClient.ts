@@ -16,6 +16,7 @@ import type {
   StorageError,
   StorageProviderShape
 } from "./StorageProvider.ts"
+import type { SyncError, SyncOptions, SyncSummary } from "./StorageSync.ts"
 
 /**
  * A URL resolved to its profile and the key inside that profile's base path.
@@ -105,6 +106,12 @@ export interface StorageClientShape {
    * root is MSC's `prefix`: the objects stored under it are recorded first.
    */
   readonly commitMetadata: (url: string) => Effect.Effect<boolean, StorageError>
+  /** Makes the target directory hold what the source directory holds, across any two profiles (see `StorageSync`). */
+  readonly sync: (
+    source: string,
+    target: string,
+    options?: SyncOptions
+  ) => Effect.Effect<SyncSummary, StorageError | SyncError>
 }
 
 /**

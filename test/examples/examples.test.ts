@@ -36,6 +36,14 @@ describe("examples", () => {
     ])
   })
 
+  it("sync.ts syncs the samples into memory, then finds them up to date", () => {
+    const run = spawnSync(process.execPath, [`${EXAMPLES}sync.ts`], { encoding: "utf8", timeout: 60_000 })
+    assert.strictEqual(run.status, 0, run.stderr)
+    const [first = "", again = ""] = run.stdout.trim().split("\n")
+    assert.match(first, /^copied 19 \(\d+ bytes\), skipped 0, deleted 0$/)
+    assert.strictEqual(again, "copied 0 (0 bytes), skipped 19, deleted 0")
+  })
+
   it("cache.ts stores and reads a typed session through the degrade layer", () => {
     const run = spawnSync(process.execPath, [`${EXAMPLES}cache.ts`], { encoding: "utf8", timeout: 60_000 })
     assert.strictEqual(run.status, 0, run.stderr)

@@ -71,14 +71,32 @@ export const copyTarget = (from: Target, to: Target): Effect.Effect<ObjectMetada
       )
     }
     const meta = yield* from.provider.head(fromKey).pipe(Effect.catch(explainMissing(from, "copy")))
-    const options: PutOptions = {
-      ...(meta.contentType !== undefined && to.provider.capabilities.contentType ? { contentType: meta.contentType } : {}),
-      ...(meta.metadata !== undefined && to.provider.capabilities.userMetadata ? { metadata: meta.metadata } : {})
-    }
-    return yield* to.provider.put(toKey, readVersion(from, fromKey, meta), options).pipe(
-      Effect.mapError((error) => withContext(error, to.profile, to.url))
-    )
+    return yield* streamFile(from, fromKey, meta, to, toKey)
   })
+
+/**
+ * Streams the version `meta` describes of a file into a put on another
+ * provider (nothing buffered here), with content type and user metadata
+ * carried where the target keeps them. Errors name the target URL.
+ *
+ * @since 0.1.0
+ * @category transfer
+ */
+export const streamFile = (
+  from: Target,
+  fromKey: string,
+  meta: ObjectMetadata,
+  to: Target,
+  toKey: string
+): Effect.Effect<ObjectMetadata, StorageError> => {
+  const options: PutOptions = {
+    ...(meta.contentType !== undefined && to.provider.capabilities.contentType ? { contentType: meta.contentType } : {}),
+    ...(meta.metadata !== undefined && to.provider.capabilities.userMetadata ? { metadata: meta.metadata } : {})
+  }
+  return to.provider.put(toKey, readVersion(from, fromKey, meta), options).pipe(
+    Effect.mapError((error) => withContext(error, to.profile, to.url))
+  )
+}
 
 /**
  * Deletes the file a target names; a directory only with `recursive` (then

@@ -14,10 +14,13 @@ import { info } from "./commands/info.ts"
 import { ls } from "./commands/ls.ts"
 import { manifest } from "./commands/manifest.ts"
 import { rm } from "./commands/rm.ts"
+import { sync } from "./commands/sync.ts"
+import { SyncError } from "../../services/StorageSync.ts"
+import { CliArgs } from "./args.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, rm, info, glob, config, manifest] as const
+const subcommands = [ls, cat, cp, sync, rm, info, glob, config, manifest] as const
 
 /**
  * @since 0.1.0
@@ -41,6 +44,12 @@ const describe = (error: unknown): Failure => {
     const tagged = error as { readonly _tag: string; readonly message?: string; readonly reason?: string }
     if (tagged._tag === "StorageError" && tagged.reason !== undefined) {
       return { code: exitCodeOf(tagged.reason as never), kind: tagged.reason, message: tagged.message ?? "" }
+    }
+    if (error instanceof SyncError) {
+      // One reason for every failed file gives its exit code (7: try again); mixed reasons give 1.
+      const reasons = new Set(error.failures.map((failure) => failure.reason))
+      const [only] = reasons
+      return { code: reasons.size === 1 && only !== undefined ? exitCodeOf(only) : ExitCode.failed, kind: "SyncError", message: error.message }
     }
     if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
     if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message: tagged.message ?? "" }
@@ -76,6 +85,7 @@ const spanName = (args: ReadonlyArray<string>): string => {
 
 const runCommand = (args: ReadonlyArray<string>) =>
   Command.runWith(strata, { version: VERSION })(args).pipe(
+    Effect.provideService(CliArgs, args),
     Effect.as(ExitCode.ok as number),
     Effect.catchCause((cause) =>
       Effect.gen(function*() {

@@ -24,6 +24,8 @@ export interface ProgressSink {
  */
 export interface Progress {
   readonly advance: (files: number, bytes: number) => void
+  /** More work found (a sync's totals grow while it lists). */
+  readonly grow: (files: number, bytes: number) => void
   readonly finish: () => void
 }
 
@@ -35,7 +37,7 @@ const stderrSink: ProgressSink = {
 
 /**
  * A progress reporter for `totalFiles` files of `totalBytes` bytes (or an
- * open-ended count when they are not known). Redraws at
+ * open-ended count while they are not known). Redraws at
  * most ten times a second on a terminal and prints a line every two seconds
  * elsewhere; `quiet` prints nothing.
  *
@@ -57,17 +59,19 @@ export const makeProgress = (options: {
   const interval = sink.isTTY ? 100 : 2000
   let files = 0
   let bytes = 0
+  let totalFiles = options.totalFiles
+  let totalBytes = options.totalBytes
   let lastDraw = 0
 
   const line = (): string => {
     const seconds = (now() - started) / 1000
     const rate = seconds > 0 ? bytes / seconds : 0
-    if (options.totalFiles === undefined || options.totalBytes === undefined) {
+    if (totalFiles === undefined || totalBytes === undefined) {
       return `${options.label}: ${files} files  ${humanBytes(bytes)}  ${humanBytes(rate)}/s`
     }
-    const fraction = options.totalBytes > 0 ? bytes / options.totalBytes : options.totalFiles > 0 ? files / options.totalFiles : 1
-    const eta = rate > 0 ? (options.totalBytes - bytes) / rate : Number.NaN
-    const stats = `${files}/${options.totalFiles} files  ${humanBytes(bytes)}/${humanBytes(options.totalBytes)}  ` +
+    const fraction = totalBytes > 0 ? bytes / totalBytes : totalFiles > 0 ? files / totalFiles : 1
+    const eta = rate > 0 ? (totalBytes - bytes) / rate : Number.NaN
+    const stats = `${files}/${totalFiles} files  ${humanBytes(bytes)}/${humanBytes(totalBytes)}  ` +
       `${humanBytes(rate)}/s  ETA ${humanDuration(eta)}`
     const percent = `${(fraction * 100).toFixed(1).padStart(5)}%`
     if (!sink.isTTY) return `${options.label}: ${percent}  ${stats}`
@@ -89,6 +93,10 @@ export const makeProgress = (options: {
       files += f
       bytes += b
       draw(false)
+    },
+    grow: (f, b) => {
+      totalFiles = (totalFiles ?? 0) + f
+      totalBytes = (totalBytes ?? 0) + b
     },
     finish: () => draw(true)
   }

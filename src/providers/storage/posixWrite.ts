@@ -48,13 +48,16 @@ export interface TempFile {
 }
 
 /**
- * Creates the temporary file for `key` in its directory, creating the
- * directory (and the base) when missing.
- *
- * @since 0.1.0
- * @category operations
+ * Makes a fresh temporary file for `key` in its directory with `make` (which
+ * must create `temp` exclusively), creating the directory (and the base)
+ * when missing, after checking that it resolves inside the base.
  */
-export const createTemp = async (root: PosixRoot, key: string, operation: string): Promise<TempFile> => {
+const inFreshTemp = async <A>(
+  root: PosixRoot,
+  key: string,
+  operation: string,
+  make: (temp: string) => Promise<A>
+): Promise<{ readonly path: string; readonly temp: string; readonly made: A }> => {
   const path = pathOf(root, key)
   const dir = dirOf(path)
   const name = path.slice(dir.length + 1)
@@ -70,13 +73,25 @@ export const createTemp = async (root: PosixRoot, key: string, operation: string
       continue
     }
     // A directory removed by a concurrent delete, or a name clash: try again.
-    const fd = await openFd(temp, CREATE_FLAGS).catch((cause) => {
+    const made = await make(temp).then((value) => ({ value }), (cause) => {
       const code = codeOf(cause)
       if ((code === "ENOENT" || code === "EEXIST") && attempt < 3) return undefined
       throw code === "ENOTDIR" ? parentIsFile(key, operation, cause) : cause
     })
-    if (fd !== undefined) return { key, path, temp, fd, open: true, committed: false }
+    if (made !== undefined) return { path, temp, made: made.value }
   }
+}
+
+/**
+ * Creates the temporary file for `key` in its directory, creating the
+ * directory (and the base) when missing.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const createTemp = async (root: PosixRoot, key: string, operation: string): Promise<TempFile> => {
+  const { made: fd, path, temp } = await inFreshTemp(root, key, operation, (temp) => openFd(temp, CREATE_FLAGS))
+  return { key, path, temp, fd, open: true, committed: false }
 }
 
 /** Streamed bodies are written in pieces of at least this size (small chunks are gathered). */
@@ -279,7 +294,11 @@ export const deleteObject = async (root: PosixRoot, key: string, ifMatch: string
 
 /**
  * Copies `source` to `target` through a temporary file (the kernel's
- * copy_file_range or a reflink where the file system has one).
+ * copy_file_range or a reflink where the file system has one). The copy
+ * creates the temporary file itself (exclusively), so no descriptor of ours
+ * is opened and closed for it: a sync of many small files is bound by such
+ * thread-pool round trips. With `fsync` the descriptor is needed, and the
+ * temporary file goes through `createTemp` and `commitTemp` as a put does.
  *
  * @since 0.1.0
  * @category operations
@@ -293,16 +312,37 @@ export const copyObject = async (root: PosixRoot, source: string, target: string
     if (!statFd(fd).isFile()) throw notAnObject(source, "copy")
     // Copying from the open descriptor reads the very file that was checked.
     const from = root.procFd ? `/proc/self/fd/${fd}` : await fsp.realpath(sourcePath)
-    const file = await createTemp(root, target, "copy")
+    if (root.fsync) return await copyThroughDescriptor(root, from, target)
+    const { path, temp } = await inFreshTemp(root, target, "copy", (temp) =>
+      fsp.copyFile(from, temp, fs.constants.COPYFILE_EXCL)).catch((cause) => {
+        throw fsError(cause, "copy", target, pathOf(root, target))
+      })
+    let published = false
     try {
-      await fsp.copyFile(from, file.temp)
-      return await commitTemp(root, file, undefined)
+      // rename keeps inode and mtime, so these stats hold after publishing.
+      const stats = fs.statSync(temp, { bigint: true })
+      await withLock(root, target, () => fsp.rename(temp, path).catch((cause) => publishError(target, cause, path)))
+      published = true
+      return metadataOf(target, stats)
     } catch (cause) {
-      throw fsError(cause, "copy", target, file.path)
+      throw fsError(cause, "copy", target, path)
     } finally {
-      if (!file.committed) await discardTemp(file)
+      if (!published) await fsp.unlink(temp).catch(() => undefined)
     }
   } finally {
     closeQuietly(fd)
+  }
+}
+
+/** `copyObject` into a temporary file of ours, flushed before it is published. */
+const copyThroughDescriptor = async (root: PosixRoot, from: string, target: string): Promise<ObjectMetadata> => {
+  const file = await createTemp(root, target, "copy")
+  try {
+    await fsp.copyFile(from, file.temp)
+    return await commitTemp(root, file, undefined)
+  } catch (cause) {
+    throw fsError(cause, "copy", target, file.path)
+  } finally {
+    if (!file.committed) await discardTemp(file)
   }
 }
