@@ -7,6 +7,7 @@
  */
 import { Context, Schema } from "effect"
 import type { Effect, Scope } from "effect"
+import type { CredentialsProviderShape } from "./Credentials.ts"
 import type { ConfigError } from "./StorageConfig.ts"
 import type { StorageError, StorageProviderShape } from "./StorageProvider.ts"
 
@@ -20,6 +21,8 @@ export interface ProviderContext {
   readonly profile: string
   /** The config file, to name it in errors; absent for the embedded default. */
   readonly file?: string | undefined
+  /** The profile's `credentials_provider`, built; absent when the profile names none. */
+  readonly credentials?: CredentialsProviderShape | undefined
 }
 
 /**

@@ -1,0 +1,189 @@
+/**
+ * Pieces shared by the cloud object-store providers (Azure Blob, GCS): the
+ * `bucket[/prefix]` base path, keys under the prefix, range checks, fixed-size
+ * upload blocks, a bounded wait for each request, and error causes that keep
+ * what helps debugging and drop what could carry a secret (request headers,
+ * signed URLs).
+ *
+ * @since 0.1.0
+ */
+import { Effect, Stream } from "effect"
+import { ConfigError } from "../../services/StorageConfig.ts"
+import { storageError } from "../../services/StorageProvider.ts"
+import type { ByteRange, StorageError } from "../../services/StorageProvider.ts"
+
+/**
+ * A base path split into the bucket (or container) and the key prefix under
+ * it (`""`, or ending with "/").
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BasePath {
+  readonly bucket: string
+  readonly prefix: string
+}
+
+/**
+ * Splits MSC's `base_path` (`bucket`, `bucket/some/prefix`, slashes at either
+ * end tolerated). An empty bucket or a `.`/`..` segment is a `ConfigError`
+ * naming the option, so a profile can never reach outside its prefix.
+ *
+ * @since 0.1.0
+ * @category base path
+ */
+export const splitBasePath = (
+  basePath: string,
+  what: "bucket" | "container",
+  context: { readonly profile: string; readonly file?: string | undefined }
+): Effect.Effect<BasePath, ConfigError> => {
+  const segments = basePath.split("/").filter((segment) => segment !== "")
+  const problem = segments.length === 0
+    ? `is empty; it must name a ${what} (${what}[/prefix])`
+    : segments.some((segment) => segment === "." || segment === "..")
+    ? "contains a '.' or '..' segment"
+    : undefined
+  if (problem !== undefined) {
+    return Effect.fail(new ConfigError({
+      message: `base_path '${basePath}' of profile '${context.profile}' ${problem}`,
+      path: `profiles.${context.profile}.storage_provider.options.base_path`,
+      ...(context.file === undefined ? {} : { file: context.file })
+    }))
+  }
+  const [bucket, ...rest] = segments
+  return Effect.succeed({ bucket: bucket!, prefix: rest.length === 0 ? "" : `${rest.join("/")}/` })
+}
+
+/**
+ * Removes the quotes around an etag (`"0x8D..."` → `0x8D...`).
+ *
+ * @since 0.1.0
+ * @category etags
+ */
+export const unquote = (etag: string | undefined): string | undefined =>
+  etag === undefined ? undefined : etag.replace(/^(W\/)?"(.*)"$/, "$2")
+
+/**
+ * Checks a range's numbers (the bounds against the object are the backend's
+ * business): non-negative integers, or `InvalidRange` naming the key.
+ *
+ * @since 0.1.0
+ * @category ranges
+ */
+export const checkRange = (key: string, operation: string, range: ByteRange | undefined): Effect.Effect<void, StorageError> => {
+  if (range === undefined) return Effect.void
+  const { length, offset } = range
+  const valid = Number.isSafeInteger(offset) && offset >= 0 &&
+    (length === undefined || (Number.isSafeInteger(length) && length >= 0))
+  return valid ? Effect.void : Effect.fail(storageError(
+    "InvalidRange",
+    `The range offset=${offset} length=${length ?? "(to end)"} of '${key}' is not a pair of non-negative integers.`,
+    { operation, key }
+  ))
+}
+
+/**
+ * The failure for a range that starts past the end of an object.
+ *
+ * @since 0.1.0
+ * @category ranges
+ */
+export const pastTheEnd = (key: string, operation: string, offset: number, size: number): StorageError =>
+  storageError("InvalidRange", `The range offset ${offset} lies past the end of '${key}' (${size} bytes).`, { operation, key })
+
+/**
+ * Re-cuts a body into blocks of exactly `size` bytes (the last may be
+ * shorter; an empty body gives none). Blocks are fresh buffers, so the caller
+ * may reuse its chunks; at most one block is being filled at a time.
+ *
+ * @since 0.1.0
+ * @category uploads
+ */
+export const blocks = <E>(body: Stream.Stream<Uint8Array, E>, size: number): Stream.Stream<Uint8Array, E> =>
+  Stream.suspend(() => {
+    let block = new Uint8Array(size)
+    let filled = 0
+    const full: Array<Uint8Array> = []
+    const take = (chunk: Uint8Array): Array<Uint8Array> => {
+      for (let at = 0; at < chunk.byteLength;) {
+        const n = Math.min(size - filled, chunk.byteLength - at)
+        block.set(chunk.subarray(at, at + n), filled)
+        filled += n
+        at += n
+        if (filled === size) {
+          full.push(block)
+          block = new Uint8Array(size)
+          filled = 0
+        }
+      }
+      return full.splice(0)
+    }
+    return body.pipe(
+      Stream.flatMap((chunk) => Stream.fromIterable(take(chunk))),
+      Stream.concat(Stream.suspend(() => (filled === 0 ? Stream.empty : Stream.make(block.subarray(0, filled)))))
+    )
+  })
+
+/**
+ * Fails with `Unavailable` when `effect` takes longer than `seconds`; the
+ * request is interrupted (its abort signal fires). Used around each backend
+ * request, not around streaming a body, so a long download is not cut.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const withinSeconds = (seconds: number, what: string) =>
+(fields: { readonly operation: string; readonly key?: string }) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
+  Effect.timeoutOrElse(effect, {
+    duration: `${seconds} seconds`,
+    orElse: () => Effect.fail(storageError("Unavailable", `${what} did not answer within ${seconds} s.`, fields))
+  })
+
+/**
+ * An endpoint URL fit for a message: no query (a SAS token lives there), no
+ * user info.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const printableEndpoint = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/$/, "")}`
+  } catch {
+    return "(an endpoint URL that does not parse)"
+  }
+}
+
+/**
+ * A backend error reduced to its class, status, code and message, for the
+ * `cause` of a `StorageError`: SDK errors carry the request (headers with
+ * signatures, URLs with tokens), which must not travel further.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const safeCause = (cause: unknown, fields: { readonly status?: number | undefined; readonly code?: string | undefined }): Error => {
+  const name = cause instanceof Error ? cause.name : typeof cause
+  const text = cause instanceof Error ? cause.message.split("\n")[0]!.replace(/(sig|signature|token|key)=[^&\s]+/gi, "$1=<redacted>") : ""
+  const status = fields.status === undefined ? "" : ` ${fields.status}`
+  const code = fields.code === undefined ? "" : ` ${fields.code}`
+  return new Error(`${name}${status}${code}: ${text}`.trim())
+}
+
+/**
+ * A network error code (`ECONNREFUSED`, `ENOTFOUND` ...) from an SDK error
+ * or its causes.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const networkCode = (cause: unknown): string | undefined => {
+  for (let current: unknown = cause, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === "string" && /^E[A-Z0-9_]+$/.test(code)) return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
