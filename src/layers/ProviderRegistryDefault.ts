@@ -1,6 +1,6 @@
 /**
- * The provider types this build knows: `memory`, `file` and `posix`, plus any
- * a user registers.
+ * The provider types this build knows: `memory`, `file`, `posix`, `azure`
+ * and `gcs`, plus any a user registers.
  *
  * A provider type is a `ProviderFactory`: its config-file name, a Schema for
  * its `options` (decoded before `make` is called; unknown keys should be
@@ -36,6 +36,8 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
+import * as Azure from "../providers/storage/azure.ts"
+import * as Gcs from "../providers/storage/gcs.ts"
 import * as Memory from "../providers/storage/memory.ts"
 import * as Posix from "../providers/storage/posix.ts"
 import { makeRegistry, ProviderRegistry } from "../services/ProviderRegistry.ts"
@@ -47,7 +49,13 @@ import type { ProviderFactory } from "../services/ProviderRegistry.ts"
  * @since 0.1.0
  * @category constructors
  */
-export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory, Posix.factory, Posix.posixFactory]
+export const builtinFactories: ReadonlyArray<ProviderFactory> = [
+  Memory.factory,
+  Posix.factory,
+  Posix.posixFactory,
+  Azure.factory,
+  Gcs.factory
+]
 
 /**
  * The built-in registry as a value, for code that builds a client by hand.

@@ -24,7 +24,7 @@ import type { AzureErrorContext } from "./azureErrors.ts"
 import { upload } from "./azureUpload.ts"
 import type { UploadSettings } from "./azureUpload.ts"
 import { inByteOrder } from "./keyOrder.ts"
-import { checkRange, pastTheEnd, unquote, withinSeconds } from "./objectStore.ts"
+import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, unquote, withinSeconds } from "./objectStore.ts"
 
 /**
  * @since 0.1.0
@@ -78,16 +78,6 @@ const metadataOf = (key: string, properties: Properties): ObjectMetadata => ({
   ...(properties.metadata === undefined ? {} : { metadata: { ...properties.metadata } })
 })
 
-const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0))
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
-}
-
 /**
  * The provider's operations.
  *
@@ -125,8 +115,7 @@ export const makeAzureShape = (settings: AzureShapeSettings): StorageProviderSha
       const length = options.range?.length
       // Azure reads a count of 0 as "to the end", and answers 416 for a range
       // that starts at the end of the blob: both are empty reads here.
-      const emptyIfAtEnd = Effect.flatMap(headWith(key, operation, options), (meta) =>
-        offset <= meta.contentLength ? Effect.succeed(Stream.empty) : Effect.fail(pastTheEnd(key, operation, offset, meta.contentLength)))
+      const emptyIfAtEnd = emptyUnlessPastTheEnd(headWith(key, operation, options), key, operation, offset)
       if (length === 0) return yield* emptyIfAtEnd
       const response = yield* call(operation, key)((abortSignal) =>
         blob(key).download(offset, length, {
@@ -145,22 +134,8 @@ export const makeAzureShape = (settings: AzureShapeSettings): StorageProviderSha
     }))
 
   const getBytes = Effect.fn("AzureStorage.getBytes")(function*(key: string, options?: ReadOptions) {
-    return concat(yield* Stream.runCollect(read(key, options, "getBytes")))
+    return concatBytes(yield* Stream.runCollect(read(key, options, "getBytes")))
   })
-
-  /** A 412 on `ifMatch` means "absent" too in Azure; the contract says NotFound then. */
-  const ifMatchMiss = (key: string, etag: string) => (error: StorageError) =>
-    error.reason !== "PreconditionFailed"
-      ? Effect.fail(error)
-      : headWith(key, "put").pipe(Effect.matchEffect({
-        onSuccess: () => Effect.fail(error),
-        onFailure: (headError) =>
-          Effect.fail(
-            headError.reason === "NotFound"
-              ? storageError("NotFound", `No object at '${key}' to match etag '${etag}'.`, { operation: "put", key })
-              : error
-          )
-      }))
 
   const put = <E = never>(key: string, body: Body<E>, options: PutOptions = {}): Effect.Effect<ObjectMetadata, StorageError | E> =>
     Effect.gen(function*() {
@@ -177,7 +152,7 @@ export const makeAzureShape = (settings: AzureShapeSettings): StorageProviderSha
         ...(options.metadata === undefined ? {} : { metadata: { ...options.metadata } }),
         conditions: conditionsOf(options)
       }, settings, call("put", key)).pipe(
-        options.ifMatch === undefined ? (effect) => effect : Effect.catchIf((error): error is StorageError => error instanceof StorageError, ifMatchMiss(key, options.ifMatch))
+        options.ifMatch === undefined ? (effect) => effect : Effect.catchIf((error): error is StorageError => error instanceof StorageError, notFoundIfAbsent(headWith(key, "put"), key, options.ifMatch))
       )
       return metadataOf(key, {
         contentLength: uploaded.size,

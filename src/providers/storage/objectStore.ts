@@ -92,6 +92,64 @@ export const pastTheEnd = (key: string, operation: string, offset: number, size:
   storageError("InvalidRange", `The range offset ${offset} lies past the end of '${key}' (${size} bytes).`, { operation, key })
 
 /**
+ * One buffer from many.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const concatBytes = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
+  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0))
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
+}
+
+/**
+ * Azure and GCS answer a put with `ifMatch` on a missing object with a failed
+ * precondition; the contract says `NotFound`. On `PreconditionFailed`, asks
+ * `head` whether the object exists and turns the error into `NotFound` if not.
+ *
+ * @since 0.1.0
+ * @category preconditions
+ */
+export const notFoundIfAbsent = (head: Effect.Effect<unknown, StorageError>, key: string, etag: string) =>
+(error: StorageError): Effect.Effect<never, StorageError> =>
+  error.reason !== "PreconditionFailed"
+    ? Effect.fail(error)
+    : head.pipe(Effect.matchEffect({
+      onSuccess: () => Effect.fail(error),
+      onFailure: (headError) =>
+        Effect.fail(
+          headError.reason === "NotFound"
+            ? storageError("NotFound", `No object at '${key}' to match etag '${etag}'.`, { operation: "put", key })
+            : error
+        )
+    }))
+
+/**
+ * What a read of `offset` gives when the backend refuses the range (416) or
+ * cannot express it (a length of 0): empty when the offset is at most the
+ * object's size (read from `head`, which also checks the preconditions),
+ * `InvalidRange` otherwise.
+ *
+ * @since 0.1.0
+ * @category ranges
+ */
+export const emptyUnlessPastTheEnd = (
+  head: Effect.Effect<{ readonly contentLength: number }, StorageError>,
+  key: string,
+  operation: string,
+  offset: number
+): Effect.Effect<Stream.Stream<Uint8Array, StorageError>, StorageError> =>
+  Effect.flatMap(head, (meta) =>
+    offset <= meta.contentLength
+      ? Effect.succeed(Stream.empty)
+      : Effect.fail(pastTheEnd(key, operation, offset, meta.contentLength)))
+
+/**
  * Re-cuts a body into blocks of exactly `size` bytes (the last may be
  * shorter; an empty body gives none). Blocks are fresh buffers, so the caller
  * may reuse its chunks; at most one block is being filled at a time.
