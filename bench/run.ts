@@ -15,6 +15,7 @@ import type { BenchModule, BenchResult } from "./harness.ts"
 const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["storage-posix", () => import("./storage-posix.ts")],
   ["storage-instrumentation", () => import("./storage-instrumentation.ts")],
+  ["storage-azure", () => import("./storage-azure.ts")],
   ["cache-redis", () => import("./cache-redis.ts")],
   ["cache-memory", () => import("./cache-memory.ts")]
 ]
