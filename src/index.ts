@@ -23,6 +23,12 @@ export * as ProviderRegistry from "./services/ProviderRegistry.ts"
 export * as MemoryStorage from "./providers/storage/memory.ts"
 /** The local-disk provider (`file` in config files). @since 0.1.0 */
 export * as PosixStorage from "./providers/storage/posix.ts"
+/** The Azure Blob provider (`azure` in config files). @since 0.1.0 */
+export * as AzureStorage from "./providers/storage/azure.ts"
+/** The Google Cloud Storage provider (`gcs` in config files). @since 0.1.0 */
+export * as GcsStorage from "./providers/storage/gcs.ts"
+/** MSC's `AzureCredentials` credentials type (a connection string). @since 0.1.0 */
+export * as AzureCredentials from "./providers/credentials/azure.ts"
 
 /** Finding, reading and checking MSC config files. @since 0.1.0 */
 export * as StorageConfigLoader from "./layers/StorageConfigLoader.ts"

@@ -36,8 +36,8 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
-import * as Azure from "../providers/storage/azure.ts"
-import * as Gcs from "../providers/storage/gcs.ts"
+import * as Azure from "../providers/storage/azureFactory.ts"
+import * as Gcs from "../providers/storage/gcsFactory.ts"
 import * as Memory from "../providers/storage/memory.ts"
 import * as Posix from "../providers/storage/posix.ts"
 import { makeRegistry, ProviderRegistry } from "../services/ProviderRegistry.ts"

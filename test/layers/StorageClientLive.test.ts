@@ -188,7 +188,7 @@ describe("StorageClient profiles", () => {
       const s3 = yield* failure(client.info("msc://cloud/x"))
       assert.strictEqual(s3.reason, "Unsupported")
       assert.strictEqual(s3.profile, "cloud")
-      assert.include(s3.message, "provider type 's3', which is not available in this build; registered types: file, memory, posix")
+      assert.include(s3.message, "provider type 's3', which is not available in this build; registered types: azure, file, gcs, memory, posix")
       const typo = yield* failure(client.provider("typo"))
       assert.strictEqual(typo.reason, "Unsupported")
       assert.include(typo.message, "'typo'")

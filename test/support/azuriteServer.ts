@@ -101,6 +101,9 @@ export const startAzurite = async (): Promise<AzuriteServer> => {
     azuriteMain,
     "--blobHost", "127.0.0.1",
     "--blobPort", String(port),
+    // Longer than any pause in a test: a client reusing a socket just as the
+    // server closes it gets ECONNRESET, and our SDK retries are off.
+    "--blobKeepAliveTimeout", "600",
     "--inMemoryPersistence",
     "--skipApiVersionCheck",
     "--loose",

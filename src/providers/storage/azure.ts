@@ -30,39 +30,16 @@
  */
 import { AnonymousCredential, BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob"
 import type { StoragePipelineOptions } from "@azure/storage-blob"
-import { Effect, Layer, Redacted, Schema } from "effect"
-import { closedOptions } from "../../services/ProviderRegistry.ts"
-import type { ProviderContext, ProviderFactory } from "../../services/ProviderRegistry.ts"
+import { Effect, Layer, Redacted } from "effect"
+import type { ProviderContext } from "../../services/ProviderRegistry.ts"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import { StorageProvider, storageError } from "../../services/StorageProvider.ts"
 import type { StorageProviderShape } from "../../services/StorageProvider.ts"
+import type { AzureOptions } from "./azureFactory.ts"
 import { makeAzureShape } from "./azureShape.ts"
 import { printableEndpoint, splitBasePath } from "./objectStore.ts"
 
 const MiB = 1024 * 1024
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
-
-/**
- * Options of the `azure` provider type: MSC's names, plus the strata
- * extensions `connection_string`, `account_name`, `account_key` and `timeout`.
- *
- * @since 0.1.0
- * @category models
- */
-export const AzureOptions = closedOptions({
-  base_path: Schema.String,
-  endpoint_url: Schema.optional(Schema.String),
-  multipart_threshold: Schema.optional(PositiveInt),
-  multipart_chunksize: Schema.optional(PositiveInt),
-  io_chunksize: Schema.optional(PositiveInt),
-  max_concurrency: Schema.optional(PositiveInt),
-  validate_content: Schema.optional(Schema.Boolean),
-  connection_string: Schema.optional(Schema.String),
-  account_name: Schema.optional(Schema.String),
-  account_key: Schema.optional(Schema.String),
-  timeout: Schema.optional(Schema.Number.check(Schema.isGreaterThan(0)))
-})
-export type AzureOptions = typeof AzureOptions.Type
 
 // Our retry layer decides about retries; a failed request fails at once.
 const pipelineOptions: StoragePipelineOptions = { retryOptions: { maxTries: 1 } }
@@ -148,14 +125,4 @@ export const make = Effect.fn("AzureStorage.make")(function*(options: AzureOptio
  */
 export const layer = (options: AzureOptions, context: ProviderContext) => Layer.effect(StorageProvider, make(options, context))
 
-/**
- * The `azure` provider type for config files.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const factory: ProviderFactory<AzureOptions> = {
-  type: "azure",
-  options: AzureOptions,
-  make: (options, context) => make(options, context)
-}
+export { AzureOptions, factory } from "./azureFactory.ts"

@@ -32,38 +32,15 @@
  */
 import { Storage } from "@google-cloud/storage"
 import type { StorageOptions } from "@google-cloud/storage"
-import { Effect, Layer, Redacted, Schema } from "effect"
-import { closedOptions } from "../../services/ProviderRegistry.ts"
-import type { ProviderContext, ProviderFactory } from "../../services/ProviderRegistry.ts"
+import { Effect, Layer, Redacted } from "effect"
+import type { ProviderContext } from "../../services/ProviderRegistry.ts"
 import { StorageProvider, storageError } from "../../services/StorageProvider.ts"
 import type { StorageProviderShape } from "../../services/StorageProvider.ts"
+import type { GcsOptions } from "./gcsFactory.ts"
 import { makeGcsShape } from "./gcsShape.ts"
 import { printableEndpoint, splitBasePath } from "./objectStore.ts"
 
 const MiB = 1024 * 1024
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
-
-/**
- * Options of the `gcs` provider type: MSC's names, plus the strata extension
- * `timeout` (seconds per request).
- *
- * @since 0.1.0
- * @category models
- */
-export const GcsOptions = closedOptions({
-  base_path: Schema.String,
-  project_id: Schema.optional(Schema.String),
-  endpoint_url: Schema.optional(Schema.String),
-  skip_signature: Schema.optional(Schema.Boolean),
-  multipart_threshold: Schema.optional(PositiveInt),
-  multipart_chunksize: Schema.optional(PositiveInt),
-  io_chunksize: Schema.optional(PositiveInt),
-  max_concurrency: Schema.optional(PositiveInt),
-  max_pool_connections: Schema.optional(PositiveInt),
-  rust_client: Schema.optional(Schema.Unknown),
-  timeout: Schema.optional(Schema.Number.check(Schema.isGreaterThan(0)))
-})
-export type GcsOptions = typeof GcsOptions.Type
 
 /** The bearer token from the profile's credentials provider, if it has one. */
 const tokenOf = Effect.fnUntraced(function*(context: ProviderContext) {
@@ -94,7 +71,7 @@ export const make = Effect.fn("GcsStorage.make")(function*(options: GcsOptions, 
   const storageOptions: StorageOptions = {
     ...(options.project_id === undefined ? {} : { projectId: options.project_id }),
     ...(endpoint === undefined ? {} : { apiEndpoint: endpoint, useAuthWithCustomEndpoint: false }),
-    retryOptions: { autoRetry: false, maxRetries: 0 },
+    retryOptions: { autoRetry: false },
     timeout: (options.timeout ?? 60) * 1000
   }
   const storage = new Storage(storageOptions)
@@ -129,14 +106,4 @@ export const make = Effect.fn("GcsStorage.make")(function*(options: GcsOptions, 
  */
 export const layer = (options: GcsOptions, context: ProviderContext) => Layer.effect(StorageProvider, make(options, context))
 
-/**
- * The `gcs` provider type for config files.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const factory: ProviderFactory<GcsOptions> = {
-  type: "gcs",
-  options: GcsOptions,
-  make: (options, context) => make(options, context)
-}
+export { GcsOptions, factory } from "./gcsFactory.ts"

@@ -7,10 +7,18 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect, Schema, Stream } from "effect"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import { storageError } from "../../services/StorageProvider.ts"
 import type { ByteRange, StorageError } from "../../services/StorageProvider.ts"
+
+/**
+ * Sizes and counts in provider options.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
 
 /**
  * A base path split into the bucket (or container) and the key prefix under
