@@ -130,7 +130,7 @@ export const makeAzureShape = (settings: AzureShapeSettings): StorageProviderSha
         onError: (cause) => azureError(cause, context, "read", key)
       })))
 
-  // One promise for the whole body: a stream's machinery costs ~10 % on 1 MiB reads (bench/storage-azure.ts).
+  // One promise for the whole body, as the raw client reads it: no Stream step per chunk.
   const getBytes = Effect.fn("AzureStorage.getBytes")(function*(key: string, options: ReadOptions = {}) {
     const body = yield* open(key, options, "getBytes")
     if (body === undefined) return new Uint8Array(0)
