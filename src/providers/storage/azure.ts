@@ -18,9 +18,11 @@
  *   `If-None-Match: *`), so they hold across processes. Etags are Azure's.
  * - **Errors**: 403 → `PermissionDenied` naming the profile, a missing
  *   container → `NotFound` naming it, no answer → `Unavailable`. The SDK's
- *   own retries are off (the retry layer decides) and each request has a
- *   time limit (strata option `timeout`, seconds, default 60; a body being
- *   streamed is not cut).
+ *   own retries are off (the retry layer decides). Strata option `timeout`
+ *   (seconds, default 60) limits each request until its answer starts (for
+ *   an upload, the request with its body: one block, or one blob up to
+ *   `multipart_threshold`); a download fails when no data comes for that
+ *   long, however long it takes in all.
  * - **Listings** come back from Azure (and Azurite) in UTF-16 order and are
  *   put into S3 byte order (`keyOrder.ts`); `startAfter` is applied here.
  * - **Copy** is Azure's server-side Copy Blob (same account; content type

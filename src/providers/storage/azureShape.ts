@@ -24,7 +24,7 @@ import type { AzureErrorContext } from "./azureErrors.ts"
 import { upload } from "./azureUpload.ts"
 import type { UploadSettings } from "./azureUpload.ts"
 import { inByteOrder } from "./keyOrder.ts"
-import { checkRange, emptyUnlessPastTheEnd, notFoundIfAbsent, unquote, withinSeconds } from "./objectStore.ts"
+import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, unquote, withinSeconds } from "./objectStore.ts"
 
 /**
  * @since 0.1.0
@@ -87,7 +87,9 @@ const metadataOf = (key: string, properties: Properties): ObjectMetadata => ({
 export const makeAzureShape = (settings: AzureShapeSettings): StorageProviderShape => {
   const { container, context, prefix } = settings
   const blob = (key: string) => container.getBlockBlobClient(prefix + key)
-  const limit = withinSeconds(settings.timeoutSeconds, `The Azure endpoint ${context.endpoint} of profile '${context.profile}'`)
+  const what = `The Azure endpoint ${context.endpoint} of profile '${context.profile}'`
+  const limit = withinSeconds(settings.timeoutSeconds, what)
+  const stalled = stallLimit(settings.timeoutSeconds, what)
   const call = (operation: string, key: string | undefined) =>
   <A>(run: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, StorageError> =>
     Effect.tryPromise({ try: run, catch: (cause) => azureError(cause, context, operation, key) }).pipe(
@@ -123,25 +125,15 @@ export const makeAzureShape = (settings: AzureShapeSettings): StorageProviderSha
     return response === undefined ? yield* emptyIfAtEnd : response.readableStreamBody
   })
 
-  const read = (key: string, options: ReadOptions = {}): Stream.Stream<Uint8Array, StorageError> =>
-    Stream.unwrap(Effect.map(open(key, options, "read"), (body) =>
-      body === undefined ? Stream.empty : NodeStream.fromReadable<Uint8Array, StorageError>({
+  const read = (key: string, options: ReadOptions = {}, operation = "read"): Stream.Stream<Uint8Array, StorageError> =>
+    Stream.unwrap(Effect.map(open(key, options, operation), (body) =>
+      body === undefined ? Stream.empty : stalled({ operation, key })(NodeStream.fromReadable<Uint8Array, StorageError>({
         evaluate: () => body,
-        onError: (cause) => azureError(cause, context, "read", key)
-      })))
+        onError: (cause) => azureError(cause, context, operation, key)
+      }))))
 
-  // One promise for the whole body, as the raw client reads it: no Stream step per chunk.
   const getBytes = Effect.fn("AzureStorage.getBytes")(function*(key: string, options: ReadOptions = {}) {
-    const body = yield* open(key, options, "getBytes")
-    if (body === undefined) return new Uint8Array(0)
-    return yield* Effect.tryPromise({
-      try: async (): Promise<Uint8Array> => {
-        const chunks: Array<Buffer> = []
-        for await (const chunk of body) chunks.push(chunk as Buffer)
-        return Buffer.concat(chunks)
-      },
-      catch: (cause) => azureError(cause, context, "getBytes", key)
-    })
+    return concatBytes(yield* Stream.runCollect(read(key, options, "getBytes")))
   })
 
   const put = <E = never>(key: string, body: Body<E>, options: PutOptions = {}): Effect.Effect<ObjectMetadata, StorageError | E> =>

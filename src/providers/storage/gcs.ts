@@ -23,8 +23,9 @@
  *   when the body is complete. A failing body abandons the session.
  * - **Errors**: 401/403 → `PermissionDenied` naming the profile; a missing
  *   bucket → `NotFound` naming it; no answer → `Unavailable`. SDK retries
- *   are off (the retry layer decides); each request has a time limit
- *   (strata option `timeout`, seconds, default 60).
+ *   are off (the retry layer decides). Strata option `timeout` (seconds,
+ *   default 60) limits each request's wait for an answer; a download fails
+ *   when no data comes for that long, however long it takes in all.
  * - **Listings** are in GCS's order, which is byte order;
  *   `startAfter` maps to `startOffset`.
  *
@@ -71,8 +72,8 @@ export const make = Effect.fn("GcsStorage.make")(function*(options: GcsOptions, 
   const storageOptions: StorageOptions = {
     ...(options.project_id === undefined ? {} : { projectId: options.project_id }),
     ...(endpoint === undefined ? {} : { apiEndpoint: endpoint, useAuthWithCustomEndpoint: false }),
-    retryOptions: { autoRetry: false },
-    timeout: (options.timeout ?? 60) * 1000
+    // No SDK `timeout`: it would cut any download or upload longer than it.
+    retryOptions: { autoRetry: false }
   }
   const storage = new Storage(storageOptions)
   if (token !== undefined && options.skip_signature !== true) {

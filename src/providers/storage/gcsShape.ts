@@ -23,7 +23,7 @@ import type {
 } from "../../services/StorageProvider.ts"
 import { gcsError } from "./gcsErrors.ts"
 import type { GcsErrorContext } from "./gcsErrors.ts"
-import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, withinSeconds } from "./objectStore.ts"
+import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, withinSeconds } from "./objectStore.ts"
 
 /**
  * @since 0.1.0
@@ -82,7 +82,10 @@ export const makeGcsShape = (settings: GcsShapeSettings): StorageProviderShape =
   const { bucket, context, prefix } = settings
   const file = (key: string, generation?: string): File =>
     bucket.file(prefix + key, generation === undefined ? {} : { generation: Number(generation) })
-  const limit = withinSeconds(settings.timeoutSeconds, `The GCS endpoint ${context.endpoint} of profile '${context.profile}'`)
+  const what = `The GCS endpoint ${context.endpoint} of profile '${context.profile}'`
+  const limit = withinSeconds(settings.timeoutSeconds, what)
+  // A media read starts its request when first pulled: the limit is on each chunk's arrival.
+  const stalled = stallLimit(settings.timeoutSeconds, what)
   const call = (operation: string, key: string | undefined) =>
   <A>(run: () => Promise<A>): Effect.Effect<A, StorageError> =>
     Effect.tryPromise({ try: run, catch: (cause) => gcsError(cause, context, operation, key) }).pipe(
@@ -127,7 +130,7 @@ export const makeGcsShape = (settings: GcsShapeSettings): StorageProviderShape =
           }),
         onError: (cause) => gcsError(cause, context, operation, key)
       })
-      return Stream.catchIf(body, (error) => error.reason === "InvalidRange", () => Stream.unwrap(atEnd))
+      return Stream.catchIf(stalled({ operation, key })(body), (error) => error.reason === "InvalidRange", () => Stream.unwrap(atEnd))
     }))
 
   const getBytes = Effect.fn("GcsStorage.getBytes")(function*(key: string, options?: ReadOptions) {

@@ -207,6 +207,21 @@ export const withinSeconds = (seconds: number, what: string) =>
   })
 
 /**
+ * Fails a download with `Unavailable` when no chunk arrives for `seconds`
+ * (a stalled connection); a slow download that keeps moving is never cut.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const stallLimit = (seconds: number, what: string) =>
+(fields: { readonly operation: string; readonly key?: string }) =>
+<A, E, R>(stream: Stream.Stream<A, E, R>): Stream.Stream<A, E | StorageError, R> =>
+  Stream.timeoutOrElse(stream, {
+    duration: `${seconds} seconds`,
+    orElse: () => Stream.fail(storageError("Unavailable", `${what} sent nothing for ${seconds} s.`, fields))
+  })
+
+/**
  * An endpoint URL fit for a message: no query (a SAS token lives there), no
  * user info.
  *

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { BlobServiceClient } from "@azure/storage-blob"
 import { Effect, Layer, Redacted, Schema, Stream } from "effect"
+import * as http from "node:http"
 import * as net from "node:net"
 import * as Azure from "../../../src/providers/storage/azure.ts"
 import type { CredentialsProviderShape } from "../../../src/services/Credentials.ts"
@@ -123,6 +124,33 @@ describe("azure provider without a server", () => {
       const error = yield* Effect.flip(p.head("x"))
       assert.strictEqual(error.reason, "Unavailable")
       assert.include(error.message, "0.5 s")
+    }).pipe(Effect.scoped), { timeout: 10_000 })
+
+  it.live("fails a download that stalls with Unavailable, after the timeout without data", () =>
+    Effect.gen(function*() {
+      const sockets = new Set<net.Socket>()
+      // Answers a blob read with its headers and 10 of 100 bytes, then nothing.
+      const stalling = http.createServer((_, res) => {
+        res.writeHead(200, { "content-length": "100", "x-ms-blob-type": "BlockBlob", etag: "\"0x1\"" })
+        res.write(Buffer.alloc(10))
+      })
+      stalling.on("connection", (socket) => sockets.add(socket))
+      yield* Effect.acquireRelease(
+        Effect.callback<void>((resume) => { stalling.listen(0, "127.0.0.1", () => resume(Effect.void)) }),
+        () => Effect.sync(() => {
+          for (const socket of sockets) socket.destroy()
+          stalling.close()
+        })
+      )
+      const address = stalling.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const p = yield* Azure.make(
+        yield* decode({ base_path: "c", endpoint_url: `http://127.0.0.1:${port}/devstoreaccount1`, account_key: AZURITE_KEY, timeout: 0.5 }),
+        { profile: "stalled" }
+      )
+      const error = yield* Effect.flip(p.getBytes("x"))
+      assert.strictEqual(error.reason, "Unavailable")
+      assert.include(error.message, "sent nothing for 0.5 s")
     }).pipe(Effect.scoped), { timeout: 10_000 })
 
   it.effect("refuses options it does not know, and a base path without a container", () =>
