@@ -39,7 +39,8 @@ import { StorageProvider, storageError } from "../../services/StorageProvider.ts
 import type { StorageProviderShape } from "../../services/StorageProvider.ts"
 import type { GcsOptions } from "./gcsFactory.ts"
 import { makeGcsShape } from "./gcsShape.ts"
-import { printableEndpoint, splitBasePath } from "./objectStore.ts"
+import { printableEndpoint } from "./cloudErrors.ts"
+import { splitBasePath } from "./objectStore.ts"
 
 const MiB = 1024 * 1024
 

@@ -7,7 +7,7 @@
  */
 import { StorageError } from "../../services/StorageProvider.ts"
 import type { StorageErrorReason } from "../../services/StorageProvider.ts"
-import { networkCode, safeCause } from "./objectStore.ts"
+import { networkCode, safeCause } from "./cloudErrors.ts"
 
 /**
  * What an error message may name.
