@@ -18,6 +18,7 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["storage-instrumentation", () => import("./storage-instrumentation.ts")],
   ["storage-s3", () => import("./storage-s3.ts")],
   ["storage-readcache", () => import("./storage-readcache.ts")],
+  ["storage-azure", () => import("./storage-azure.ts")],
   ["cache-redis", () => import("./cache-redis.ts")],
   ["cache-memory", () => import("./cache-memory.ts")],
   ["mapper", () => import("./mapper.ts")],

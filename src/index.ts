@@ -38,6 +38,12 @@ export * as EnvironmentCredentials from "./providers/credentials/environment.ts"
 export * as FileBasedCredentials from "./providers/credentials/fileBased.ts"
 /** Renews any credentials provider's credentials before they expire. @since 0.1.0 */
 export * as RefreshingCredentials from "./providers/credentials/refreshing.ts"
+/** The Azure Blob provider (`azure` in config files). @since 0.1.0 */
+export * as AzureStorage from "./providers/storage/azure.ts"
+/** The Google Cloud Storage provider (`gcs` in config files). @since 0.1.0 */
+export * as GcsStorage from "./providers/storage/gcs.ts"
+/** MSC's `AzureCredentials` credentials type (a connection string). @since 0.1.0 */
+export * as AzureCredentials from "./providers/credentials/azure.ts"
 
 /** Finding, reading and checking MSC config files. @since 0.1.0 */
 export * as StorageConfigLoader from "./layers/StorageConfigLoader.ts"

@@ -1,8 +1,8 @@
 /**
  * The provider types this build knows, plus any a user registers: storage
- * types `memory`, `file`, `posix` and `s3`; credentials types
- * `S3Credentials`, `EnvironmentCredentials` and `FileBasedCredentials`;
- * metadata type `manifest`.
+ * types `memory`, `file`, `posix`, `s3`, `azure` and `gcs`; credentials
+ * types `S3Credentials`, `EnvironmentCredentials`, `FileBasedCredentials` and
+ * `AzureCredentials`; metadata type `manifest`.
  *
  * A provider type is a `ProviderFactory`: its config-file name, a Schema for
  * its `options` (decoded before `make` is called; unknown keys should be
@@ -38,10 +38,13 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
+import * as AzureCredentials from "../providers/credentials/azure.ts"
 import * as EnvironmentCredentials from "../providers/credentials/environment.ts"
 import * as FileBasedCredentials from "../providers/credentials/fileBased.ts"
 import * as StaticCredentials from "../providers/credentials/static.ts"
 import * as Manifest from "../providers/metadata/manifest.ts"
+import * as Azure from "../providers/storage/azureFactory.ts"
+import * as Gcs from "../providers/storage/gcsFactory.ts"
 import * as Memory from "../providers/storage/memory.ts"
 import * as Posix from "../providers/storage/posix.ts"
 import * as S3 from "../providers/storage/s3.ts"
@@ -56,11 +59,18 @@ import type { ProviderFactory } from "../services/ProviderRegistry.ts"
  * @since 0.1.0
  * @category constructors
  */
-export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory, Posix.factory, Posix.posixFactory, S3.factory]
+export const builtinFactories: ReadonlyArray<ProviderFactory> = [
+  Memory.factory,
+  Posix.factory,
+  Posix.posixFactory,
+  S3.factory,
+  Azure.factory,
+  Gcs.factory
+]
 
 /**
  * The factories of the built-in credentials provider types: `S3Credentials`,
- * `EnvironmentCredentials` and `FileBasedCredentials`.
+ * `EnvironmentCredentials`, `FileBasedCredentials` and `AzureCredentials`.
  *
  * @since 0.1.0
  * @category constructors
@@ -68,7 +78,8 @@ export const builtinFactories: ReadonlyArray<ProviderFactory> = [Memory.factory,
 export const builtinCredentialsFactories: ReadonlyArray<CredentialsFactory> = [
   StaticCredentials.factory,
   EnvironmentCredentials.factory,
-  FileBasedCredentials.factory
+  FileBasedCredentials.factory,
+  AzureCredentials.factory
 ]
 
 /**

@@ -188,7 +188,7 @@ describe("StorageClient profiles", () => {
       const unregistered = yield* failure(client.info("msc://cloud/x"))
       assert.strictEqual(unregistered.reason, "Unsupported")
       assert.strictEqual(unregistered.profile, "cloud")
-      assert.include(unregistered.message, "provider type 'hdfs', which is not available in this build; registered types: file, memory, posix")
+      assert.include(unregistered.message, "provider type 'hdfs', which is not available in this build; registered types: azure, file, gcs, memory, posix, s3")
       const typo = yield* failure(client.provider("typo"))
       assert.strictEqual(typo.reason, "Unsupported")
       assert.include(typo.message, "'typo'")

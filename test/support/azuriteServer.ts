@@ -1,0 +1,178 @@
+/**
+ * A real Azurite blob server (the Azure Storage emulator, a dev dependency)
+ * for tests and benchmarks: started with the running Node on 127.0.0.1 at a
+ * free port, in memory (`--inMemoryPersistence`), ready once it answers HTTP,
+ * stopped afterwards. It knows one account, Azurite's well-known
+ * `devstoreaccount1` with its published key.
+ *
+ * When the azurite package is not installed, `describeAzurite` skips its
+ * block with the message "azurite not found: npm install (it is a dev
+ * dependency)"; under `CI=true` the block fails instead.
+ *
+ * @since 0.1.0
+ */
+import { spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
+import { existsSync } from "node:fs"
+import * as http from "node:http"
+import { createRequire } from "node:module"
+import * as nodePath from "node:path"
+import { afterAll, beforeAll, describe, it } from "vitest"
+import { freePort } from "./ports.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AzuriteServer {
+  readonly port: number
+  /** `http://127.0.0.1:<port>/devstoreaccount1`, the account URL (MSC's `endpoint_url`). */
+  readonly endpoint: string
+  /** A connection string with the account key. */
+  readonly connectionString: string
+  readonly stop: () => Promise<void>
+}
+
+/**
+ * Azurite's well-known development account (public, documented by Microsoft).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const AZURITE_ACCOUNT = "devstoreaccount1"
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const notFoundMessage = "azurite not found: npm install (it is a dev dependency)"
+
+/** The blob server's entry point, or undefined when azurite is not installed. */
+const azuriteMain: string | undefined = (() => {
+  try {
+    const manifest = createRequire(import.meta.url).resolve("azurite/package.json")
+    const main = nodePath.join(nodePath.dirname(manifest), "dist", "src", "blob", "main.js")
+    return existsSync(main) ? main : undefined
+  } catch {
+    return undefined
+  }
+})()
+
+/**
+ * Whether Azurite can be run.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const azuriteInstalled: boolean = azuriteMain !== undefined
+
+/** Any HTTP answer (Azurite says 4xx to an unsigned request) means it is up. */
+const answers = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const request = http.get({ host: "127.0.0.1", port, path: `/${AZURITE_ACCOUNT}?comp=list`, timeout: 500 }, (res) => {
+      res.resume()
+      resolve(true)
+    })
+    request.once("timeout", () => request.destroy())
+    request.once("error", () => resolve(false))
+  })
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once("exit", () => resolve()))
+
+/**
+ * Starts Azurite's blob server and waits (up to 20 s) until it answers.
+ *
+ * @since 0.1.0
+ * @category servers
+ */
+export const startAzurite = async (): Promise<AzuriteServer> => {
+  if (azuriteMain === undefined) throw new Error(notFoundMessage)
+  const port = await freePort()
+  const child = spawn(process.execPath, [
+    azuriteMain,
+    "--blobHost", "127.0.0.1",
+    "--blobPort", String(port),
+    // Longer than any pause in a test: a client reusing a socket just as the
+    // server closes it gets ECONNRESET, and our SDK retries are off.
+    "--blobKeepAliveTimeout", "600",
+    "--inMemoryPersistence",
+    "--skipApiVersionCheck",
+    "--loose",
+    "--silent",
+    "--disableTelemetry"
+  ], { stdio: ["ignore", "ignore", "pipe"] })
+  // Do not outlive this process (a test run that ends abruptly).
+  const reap = () => child.kill("SIGKILL")
+  process.once("exit", reap)
+  child.once("exit", () => process.off("exit", reap))
+  let stderr = ""
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  const spawnFailed = new Promise<Error>((resolve) => child.once("error", resolve))
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    if (await answers(port)) break
+    const failed = await Promise.race([spawnFailed, new Promise<undefined>((r) => setTimeout(r, 100, undefined))])
+    if (failed !== undefined || child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL")
+      throw new Error(`Azurite on port ${port} did not start: ${failed?.message ?? (stderr.trim() || "no HTTP answer")}`)
+    }
+  }
+  const endpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`
+  return {
+    port,
+    endpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${endpoint};`,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM")
+      await exited(child)
+    }
+  }
+}
+
+/**
+ * A describe block with an Azurite server shared by its tests (started in
+ * `beforeAll`, stopped in `afterAll`); `server()` gives it inside tests and
+ * lazily built layers. Skipped (or failed under CI) without azurite.
+ *
+ * @since 0.1.0
+ * @category vitest
+ */
+export const describeAzurite = (name: string, body: (server: () => AzuriteServer) => void): void => {
+  if (!azuriteInstalled) {
+    if (process.env["CI"] === "true") {
+      describe(name, () => {
+        it("needs azurite", () => {
+          throw new Error(`${notFoundMessage} (CI=true: the Azure tests must run)`)
+        })
+      })
+    } else {
+      console.warn(`skipping '${name}': ${notFoundMessage}`)
+      describe.skip(`${name} (${notFoundMessage})`, () => body(() => { throw new Error(notFoundMessage) }))
+    }
+    return
+  }
+  describe(name, () => {
+    let current: AzuriteServer | undefined
+    beforeAll(async () => {
+      current = await startAzurite()
+    }, 30_000)
+    afterAll(async () => {
+      await current?.stop()
+    })
+    body(() => {
+      if (current === undefined) throw new Error("the Azurite server of this block is not running")
+      return current
+    })
+  })
+}
