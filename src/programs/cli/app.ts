@@ -12,11 +12,12 @@ import { cp } from "./commands/cp.ts"
 import { glob } from "./commands/glob.ts"
 import { info } from "./commands/info.ts"
 import { ls } from "./commands/ls.ts"
+import { plugin } from "./commands/plugin.ts"
 import { rm } from "./commands/rm.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, rm, info, glob, config] as const
+const subcommands = [ls, cat, cp, rm, info, glob, config, plugin] as const
 
 /**
  * @since 0.1.0
@@ -42,6 +43,10 @@ const describe = (error: unknown): Failure => {
       return { code: exitCodeOf(tagged.reason as never), kind: tagged.reason, message: tagged.message ?? "" }
     }
     if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
+    // Errors that choose their own exit code (the plugin commands).
+    if ("exitCode" in error && typeof error.exitCode === "number") {
+      return { code: error.exitCode, kind: tagged._tag, message: tagged.message ?? "" }
+    }
     if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message: tagged.message ?? "" }
   }
   return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }

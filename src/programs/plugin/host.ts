@@ -1,0 +1,194 @@
+/**
+ * The host side of a provider: `launch` starts a provider process, waits
+ * for its socket, runs the start-up handshake (handshake.ts) and hands out a
+ * `Channel` to it that survives restarts:
+ *
+ * - When the process dies, calls in flight fail at once with an `RpcError`
+ *   (UNAVAILABLE) saying the provider exited; calls made while it restarts
+ *   fail the same way, never hang.
+ * - The process is restarted with exponential backoff (100 ms doubling to
+ *   5 s by default), up to `maxRestarts` times in a row; a restart that
+ *   stays up for a minute resets the count.
+ * - Closing the scope stops it: the connection closes, SIGTERM, SIGKILL
+ *   after 2 s, and the socket directory goes.
+ *
+ * @since 0.1.0
+ */
+import type { JsonObject } from "@bufbuild/protobuf"
+import { Deferred, Effect, Fiber } from "effect"
+import type { Scope } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fromClient, makeClient, waitForReady } from "../../protocol/client/channel.ts"
+import type { Channel } from "../../protocol/client/channel.ts"
+import { Code, RpcError } from "../../protocol/codecs/status.ts"
+import { handshake } from "./handshake.ts"
+import type { HostedKind } from "./handshake.ts"
+import { describeExit, ProviderHostError, spawnProvider, stopProcess, waitForSocket } from "./spawn.ts"
+import type { ProcessExit, SpawnOptions, Spawned } from "./spawn.ts"
+
+/**
+ * @since 0.1.0
+ * @category options
+ */
+export interface LaunchOptions extends SpawnOptions {
+  readonly kind: HostedKind
+  /** The provider's config, sent on configure. */
+  readonly config?: JsonObject
+  /** How long start-up may take; default 45 s (Gestalt's). */
+  readonly startTimeoutMillis?: number
+  /** Restarts in a row before giving up; default 5. */
+  readonly maxRestarts?: number
+  /** The first restart delay; default 100 ms, doubling up to `maxBackoffMillis`. */
+  readonly initialBackoffMillis?: number
+  readonly maxBackoffMillis?: number
+  /** SIGTERM to SIGKILL; default 2 s. */
+  readonly stopGraceMillis?: number
+}
+
+/**
+ * A running provider, as the host sees it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProviderProcess {
+  readonly name: string
+  /** Calls go to the current process. */
+  readonly channel: Channel
+  /** The pid of the current process, undefined while it restarts. */
+  readonly pid: Effect.Effect<number | undefined>
+  /** How many times it was restarted. */
+  readonly restarts: Effect.Effect<number>
+  /** Completes when the current process is up and has passed its handshake. */
+  readonly ready: Effect.Effect<void, ProviderHostError>
+}
+
+interface Running {
+  readonly spawned: Spawned
+  readonly channel: Channel
+  readonly close: () => void
+  /** Fails every call in flight once the process is gone. */
+  readonly gone: Deferred.Deferred<never, RpcError>
+}
+
+/**
+ * Launches the provider; it runs until the scope closes.
+ *
+ * @since 0.1.0
+ * @category lifecycle
+ */
+export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, ProviderHostError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const dir = mkdtempSync(join(tmpdir(), "gstp-"))
+    const socket = join(dir, "plugin.sock")
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const timeout = options.startTimeoutMillis ?? 45_000
+    const grace = options.stopGraceMillis ?? 2_000
+    const state = {
+      current: undefined as Running | undefined,
+      restarts: 0,
+      down: `The provider '${options.name}' is starting.`,
+      ready: yield* Deferred.make<void, ProviderHostError>()
+    }
+
+    const startOnce: Effect.Effect<Running, ProviderHostError> = Effect.gen(function*() {
+      const spawned = yield* spawnProvider(options, socket)
+      const client = makeClient(socket)
+      const running: Running = {
+        spawned,
+        channel: fromClient(client, socket),
+        close: () => client.close(),
+        gone: yield* Deferred.make<never, RpcError>()
+      }
+      yield* Effect.gen(function*() {
+        yield* waitForSocket(options.name, spawned, socket, timeout)
+        yield* waitForReady(client, socket, timeout).pipe(
+          Effect.mapError((error) => new ProviderHostError({ provider: options.name, message: error.message, cause: error }))
+        )
+        yield* handshake(running.channel, options.kind, options.name, options.config)
+      }).pipe(Effect.onError(() => Effect.andThen(Effect.sync(running.close), stopProcess(spawned, grace))))
+      return running
+    })
+
+    const goneError = (exit: ProcessExit) =>
+      new RpcError({
+        code: Code.UNAVAILABLE,
+        method: "call",
+        message: `The provider process '${options.name}' ${describeExit(exit)}; the host is restarting it.`
+      })
+
+    // Watches the current process; on a crash restarts it with backoff, until maxRestarts in a row fail.
+    const supervise = Effect.gen(function*() {
+      let backoff = options.initialBackoffMillis ?? 100
+      while (true) {
+        const running = state.current!
+        const startedAt = Date.now()
+        const exit = yield* Deferred.await(running.spawned.exited)
+        state.current = undefined
+        state.down = goneError(exit).message
+        state.ready = yield* Deferred.make<void, ProviderHostError>()
+        Deferred.doneUnsafe(running.gone, Effect.fail(goneError(exit)))
+        running.close()
+        if (Date.now() - startedAt > 60_000) backoff = options.initialBackoffMillis ?? 100
+        let started: Running | undefined
+        for (let attempt = 1; started === undefined; attempt++) {
+          if (attempt > (options.maxRestarts ?? 5)) {
+            const message = `The provider '${options.name}' ${describeExit(exit)} and did not come back after ${
+              attempt - 1
+            } restarts; the host gave up.`
+            state.down = message
+            yield* Deferred.fail(state.ready, new ProviderHostError({ provider: options.name, message }))
+            return
+          }
+          yield* Effect.sleep(backoff)
+          backoff = Math.min(backoff * 2, options.maxBackoffMillis ?? 5_000)
+          const result = yield* Effect.result(startOnce)
+          if (result._tag === "Success") started = result.success
+          else yield* Effect.logWarning(result.failure.message)
+        }
+        state.restarts++
+        state.current = started
+        yield* Deferred.succeed(state.ready, undefined)
+      }
+    })
+
+    state.current = yield* startOnce
+    yield* Deferred.succeed(state.ready, undefined)
+    const supervisor = yield* Effect.forkDetach(supervise)
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        yield* Fiber.interrupt(supervisor)
+        const running = state.current
+        state.current = undefined
+        state.down = `The provider '${options.name}' was stopped.`
+        if (running === undefined) return
+        running.close()
+        yield* stopProcess(running.spawned, grace)
+      })
+    )
+
+    const channel: Channel = {
+      target: socket,
+      unary: (method, request, callOptions) =>
+        Effect.suspend(() => {
+          const running = state.current
+          if (running === undefined) {
+            return Effect.fail(new RpcError({ code: Code.UNAVAILABLE, method: `${method.parent.name}.${method.name}`, message: state.down }))
+          }
+          // The call, or the process dying under it, whichever comes first.
+          return Effect.raceFirst(
+            running.channel.unary(method, request, callOptions),
+            Deferred.await(running.gone)
+          )
+        })
+    }
+    return {
+      name: options.name,
+      channel,
+      pid: Effect.sync(() => state.current?.spawned.child.pid),
+      restarts: Effect.sync(() => state.restarts),
+      ready: Effect.suspend(() => Deferred.await(state.ready))
+    }
+  })
