@@ -177,11 +177,16 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
           if (running === undefined) {
             return Effect.fail(new RpcError({ code: Code.UNAVAILABLE, method: `${method.parent.name}.${method.name}`, message: state.down }))
           }
-          // The call, or the process dying under it, whichever comes first.
-          return Effect.raceFirst(
-            running.channel.unary(method, request, callOptions),
-            Deferred.await(running.gone)
+          // The call, or the process dying under it, whichever comes first. The connection
+          // often drops before the exit is reported: then say that the process died.
+          const call = running.channel.unary(method, request, callOptions).pipe(
+            Effect.catchIf((error) => error.code === Code.UNAVAILABLE, (error) =>
+              Deferred.await(running.spawned.exited).pipe(
+                Effect.timeoutOption(250),
+                Effect.flatMap((exit) => Effect.fail(exit._tag === "Some" ? goneError(exit.value) : error))
+              ))
           )
+          return Effect.raceFirst(call, Deferred.await(running.gone))
         })
     }
     return {
