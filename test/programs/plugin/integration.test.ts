@@ -1,17 +1,24 @@
 // Our host against our integration plugin in a real provider process:
 // catalog, operations, failures in-band, and bad input that the provider
-// survives.
+// survives. The same checks run against the plugin in this process
+// (PluginClient.layerLocal): a remote plugin behaves as a local one.
 import { assert, describe, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import * as Remote from "../../../src/programs/plugin/layers.ts"
-import { PluginClient } from "../../../src/services/PluginClient.ts"
+import { layerLocal, PluginClient } from "../../../src/services/PluginClient.ts"
+import { plugin } from "./fixtures/greeter.ts"
 import { serveCommand } from "./providers.ts"
 
 const invoke = (operation: string, params: Record<string, unknown>) =>
   PluginClient.use((client) => client.invoke(operation, params))
 
-describe("integration plugin over gRPC", () => {
-  layer(Remote.plugin({ name: "greeter", ...serveCommand("greeter") }), { excludeTestServices: true, timeout: "60 seconds" })((it) => {
+const clients = [
+  ["over gRPC (provider process)", Remote.plugin({ name: "greeter", ...serveCommand("greeter") })],
+  ["in this process", layerLocal(plugin, Layer.empty)]
+] as const
+
+describe.each(clients)("integration plugin %s", (_, client) => {
+  layer(client, { excludeTestServices: true, timeout: "60 seconds" })((it) => {
     it.effect("serves the catalog derived from the operations' schemas", () =>
       Effect.gen(function*() {
         const catalog = yield* PluginClient.use((client) => client.catalog)
