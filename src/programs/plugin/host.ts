@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromClient, makeClient, waitForReady } from "../../protocol/client/channel.ts"
-import type { Channel } from "../../protocol/client/channel.ts"
+import type { Channel, InFlight } from "../../protocol/client/channel.ts"
 import { Code, RpcError } from "../../protocol/codecs/status.ts"
 import { handshake } from "./handshake.ts"
 import type { HostedKind } from "./handshake.ts"
@@ -69,8 +69,8 @@ interface Running {
   readonly spawned: Spawned
   readonly channel: Channel
   readonly close: () => void
-  /** Fails every call in flight once the process is gone. */
-  readonly gone: Deferred.Deferred<never, RpcError>
+  /** The calls in flight, failed at once when the process is gone. */
+  readonly inFlight: InFlight
 }
 
 /**
@@ -96,12 +96,8 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
     const startOnce: Effect.Effect<Running, ProviderHostError> = Effect.gen(function*() {
       const spawned = yield* spawnProvider(options, socket)
       const client = makeClient(socket)
-      const running: Running = {
-        spawned,
-        channel: fromClient(client, socket),
-        close: () => client.close(),
-        gone: yield* Deferred.make<never, RpcError>()
-      }
+      const inFlight: InFlight = new Set()
+      const running: Running = { spawned, channel: fromClient(client, socket, inFlight), close: () => client.close(), inFlight }
       yield* Effect.gen(function*() {
         yield* waitForSocket(options.name, spawned, socket, timeout)
         yield* waitForReady(client, socket, timeout).pipe(
@@ -129,7 +125,7 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
         state.current = undefined
         state.down = goneError(exit).message
         state.ready = yield* Deferred.make<void, ProviderHostError>()
-        Deferred.doneUnsafe(running.gone, Effect.fail(goneError(exit)))
+        for (const fail of [...running.inFlight]) fail(goneError(exit))
         running.close()
         if (Date.now() - startedAt > 60_000) backoff = options.initialBackoffMillis ?? 100
         let started: Running | undefined
@@ -177,16 +173,14 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
           if (running === undefined) {
             return Effect.fail(new RpcError({ code: Code.UNAVAILABLE, method: `${method.parent.name}.${method.name}`, message: state.down }))
           }
-          // The call, or the process dying under it, whichever comes first. The connection
-          // often drops before the exit is reported: then say that the process died.
-          const call = running.channel.unary(method, request, callOptions).pipe(
+          // The connection often drops before the exit is reported: then say that the process died.
+          return running.channel.unary(method, request, callOptions).pipe(
             Effect.catchIf((error) => error.code === Code.UNAVAILABLE, (error) =>
               Deferred.await(running.spawned.exited).pipe(
                 Effect.timeoutOption(250),
                 Effect.flatMap((exit) => Effect.fail(exit._tag === "Some" ? goneError(exit.value) : error))
               ))
           )
-          return Effect.raceFirst(call, Deferred.await(running.gone))
         })
     }
     return {

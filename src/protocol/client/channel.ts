@@ -108,7 +108,16 @@ export const rpcErrorOf = (label: string, target: string, error: grpc.ServiceErr
 }
 
 /**
- * One unary call on a grpc-js client.
+ * The calls in flight on a connection, each a function that fails it at
+ * once (the host fails them all when the provider process dies).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type InFlight = Set<(error: RpcError) => void>
+
+/**
+ * One unary call on a grpc-js client; registered in `inFlight` while it runs.
  *
  * @since 0.1.0
  * @category calls
@@ -118,7 +127,8 @@ export const unaryCall = <I extends DescMessage, O extends DescMessage>(
   target: string,
   method: UnaryMethod<I, O>,
   request: MessageInitShape<I>,
-  options?: CallOptions
+  options?: CallOptions,
+  inFlight?: InFlight
 ): Effect.Effect<MessageShape<O>, RpcError> => {
   const label = labelOf(method)
   const path = pathOf(method)
@@ -127,6 +137,13 @@ export const unaryCall = <I extends DescMessage, O extends DescMessage>(
       const metadata = new grpc.Metadata()
       if (traceparent !== undefined) metadata.set("traceparent", traceparent)
       const deadline = Date.now() + (options?.timeoutMillis ?? DEFAULT_TIMEOUT_MILLIS)
+      let done = false
+      const finish = (): boolean => {
+        if (done) return false
+        done = true
+        inFlight?.delete(failNow)
+        return true
+      }
       const call = client.makeUnaryRequest(
         path,
         (message: MessageInitShape<I>) => encode(method.input, message),
@@ -135,11 +152,20 @@ export const unaryCall = <I extends DescMessage, O extends DescMessage>(
         metadata,
         { deadline },
         (error, response) => {
+          if (!finish()) return
           if (error !== null) resume(Effect.fail(rpcErrorOf(label, target, error)))
           else resume(Effect.succeed(response!))
         }
       )
-      return Effect.sync(() => call.cancel())
+      function failNow(error: RpcError): void {
+        if (!finish()) return
+        call.cancel()
+        resume(Effect.fail(error))
+      }
+      inFlight?.add(failNow)
+      return Effect.sync(() => {
+        if (finish()) call.cancel()
+      })
     })).pipe(Effect.withSpan(path.slice(1), { kind: "client", attributes: { "rpc.system": "grpc" } }))
 }
 
@@ -180,12 +206,13 @@ export const open = (target: string): Effect.Effect<Channel, never, Scope.Scope>
   )
 
 /**
- * A channel over an existing grpc-js client.
+ * A channel over an existing grpc-js client; its calls register in
+ * `inFlight` when given.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const fromClient = (client: grpc.Client, target: string): Channel => ({
+export const fromClient = (client: grpc.Client, target: string, inFlight?: InFlight): Channel => ({
   target: displayOf(target),
-  unary: (method, request, options) => unaryCall(client, target, method, request, options)
+  unary: (method, request, options) => unaryCall(client, target, method, request, options, inFlight)
 })
