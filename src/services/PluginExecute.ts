@@ -42,7 +42,14 @@ const inputValueOf = (op: Operation<unknown>, params: Readonly<Record<string, un
   return values.length === 1 ? values[0] : params
 }
 
-const messageOf = (error: unknown): string =>
+/**
+ * The message of whatever an Effect failed with (its `message` when it has
+ * one), for answers to callers.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const messageOf = (error: unknown): string =>
   typeof error === "object" && error !== null && "message" in error && typeof error.message === "string" && error.message !== ""
     ? error.message
     : String(error)

@@ -8,6 +8,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf"
 import { Effect } from "effect"
+import { messageOf } from "../../services/PluginExecute.ts"
 import { Code, RpcError } from "../codecs/status.ts"
 import { PROTOCOL_VERSION } from "../codecs/wire.ts"
 import type { ProviderKind } from "../gen/gestalt/provider/v1/runtime_pb.ts"
@@ -31,19 +32,6 @@ export interface LifecycleOptions<R> {
   readonly configure?: ((name: string, config: JsonObject) => Effect.Effect<void, unknown, R>) | undefined
   /** Runs on HealthCheck; a failure means not ready, with its message. */
   readonly healthCheck?: Effect.Effect<void, unknown, R> | undefined
-}
-
-/**
- * A sentence for a hook's failure, whatever it failed with.
- *
- * @since 0.1.0
- * @category errors
- */
-export const messageOf = (error: unknown): string => {
-  if (typeof error === "object" && error !== null && "message" in error && typeof error.message === "string") {
-    return error.message
-  }
-  return String(error)
 }
 
 /**
