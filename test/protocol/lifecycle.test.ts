@@ -24,6 +24,9 @@ const plugin = Plugin.make({
   healthCheck: Effect.fail(new NotConfigurable({ message: "the backend is down" }))
 })
 
+const op = (id: string) =>
+  Plugin.operation({ id, input: Schema.Struct({}), output: Schema.Struct({}), handler: () => Effect.succeed({}) })
+
 const connect = Effect.gen(function*() {
   const socket = join(mkdtempSync(join(tmpdir(), "strata-lifecycle-")), "plugin.sock")
   yield* serveProvider(Provider.integration(plugin), { socket })
@@ -64,7 +67,6 @@ describe("provider lifecycle", () => {
     }).pipe(Effect.scoped))
 
   it("refuses plugin definitions with duplicate or malformed operation ids", () => {
-    const op = (id: string) => Plugin.operation({ id, input: Schema.Struct({}), output: Schema.Struct({}), handler: () => Effect.succeed({}) })
     assert.throws(() => Plugin.make({ name: "p", operations: [op("a"), op(" a ")] }), "Plugin 'p' defines the operation 'a' twice.")
     assert.throws(() => Plugin.make({ name: "p", operations: [op("a b")] }), /The operation id 'a b' of plugin 'p' is not valid/)
     assert.throws(() => Plugin.make({ name: " ", operations: [] }), "A plugin needs a non-empty name.")

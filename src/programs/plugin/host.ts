@@ -125,7 +125,8 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
         state.current = undefined
         state.down = goneError(exit).message
         state.ready = yield* Deferred.make<void, ProviderHostError>()
-        for (const fail of [...running.inFlight]) fail(goneError(exit))
+        // Each fail removes itself from the set; a Set iterator tolerates that.
+        for (const fail of running.inFlight) fail(goneError(exit))
         running.close()
         if (Date.now() - startedAt > 60_000) backoff = options.initialBackoffMillis ?? 100
         let started: Running | undefined
