@@ -9,6 +9,8 @@
  * - The process is restarted with exponential backoff (100 ms doubling to
  *   5 s by default), up to `maxRestarts` times in a row; a restart that
  *   stays up for a minute resets the count.
+ * - `health` asks the provider whenever the caller wants (the handshake
+ *   checks it once at start).
  * - Closing the scope stops it: the connection closes, SIGTERM, SIGKILL
  *   after 2 s, and the socket directory goes.
  *
@@ -23,6 +25,7 @@ import { join } from "node:path"
 import { fromClient, makeClient, waitForReady } from "../../protocol/client/channel.ts"
 import type { Channel, InFlight } from "../../protocol/client/channel.ts"
 import { Code, RpcError } from "../../protocol/codecs/status.ts"
+import { ProviderLifecycle } from "../../protocol/gen/gestalt/provider/v1/runtime_pb.ts"
 import { handshake } from "./handshake.ts"
 import type { HostedKind } from "./handshake.ts"
 import { describeExit, ProviderHostError, spawnProvider, stopProcess, waitForSocket } from "./spawn.ts"
@@ -63,6 +66,11 @@ export interface ProviderProcess {
   readonly restarts: Effect.Effect<number>
   /** Completes when the current process is up and has passed its handshake. */
   readonly ready: Effect.Effect<void, ProviderHostError>
+  /**
+   * Asks the provider (ProviderLifecycle.HealthCheck). A plugin that does not
+   * serve the lifecycle (Gestalt's Go and Python SDKs) counts as ready.
+   */
+  readonly health: Effect.Effect<{ readonly ready: boolean; readonly message: string }, RpcError>
 }
 
 interface Running {
@@ -189,6 +197,10 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
       channel,
       pid: Effect.sync(() => state.current?.spawned.child.pid),
       restarts: Effect.sync(() => state.restarts),
-      ready: Effect.suspend(() => Deferred.await(state.ready))
+      ready: Effect.suspend(() => Deferred.await(state.ready)),
+      health: channel.unary(ProviderLifecycle.method.healthCheck, {}).pipe(
+        Effect.map(({ message, ready }) => ({ ready, message })),
+        Effect.catchIf((error) => error.code === Code.UNIMPLEMENTED, () => Effect.succeed({ ready: true, message: "" }))
+      )
     }
   })

@@ -50,6 +50,7 @@ describe("provider host", () => {
       assert.notStrictEqual(yield* provider.pid, pid, "a new process")
       const outcome = yield* client.invoke("greet", { name: "again" })
       assert.strictEqual(outcome.status, 200)
+      assert.deepStrictEqual(yield* provider.health, { ready: true, message: "" })
     }).pipe(Effect.scoped), { timeout: 60_000 })
 
   it.live("drains calls in flight on SIGTERM, then exits and removes its socket", () =>
