@@ -7,7 +7,8 @@
  *
  * @since 0.1.0
  */
-import { NodeRuntime } from "@effect/platform-node"
+// The module alone: the package index loads HTTP, sockets and more that a provider does not need.
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Exit } from "effect"
 import { loadProvider } from "./load.ts"
 import { run } from "./runtime.ts"
