@@ -94,7 +94,15 @@ const handlerOf = <R>(route: Route<R>, context: Context.Context<R>): grpc.handle
     const interrupt = run(effect, {
       onExit: (exit) => {
         if (Exit.isSuccess(exit)) {
-          callback(null, encode(route.method.output, exit.value as never))
+          let bytes: Buffer
+          try {
+            bytes = encode(route.method.output, exit.value as never)
+          } catch (cause) {
+            run(Effect.logError(`${label} produced a response that cannot be encoded`, cause))
+            callback({ code: Code.INTERNAL, details: `${label} produced a response that cannot be encoded.` })
+            return
+          }
+          callback(null, bytes)
           return
         }
         const failure = Cause.findErrorOption(exit.cause)
