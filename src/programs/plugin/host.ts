@@ -26,7 +26,9 @@ import { fromClient, makeClient, waitForReady } from "../../protocol/client/chan
 import type { Channel, InFlight } from "../../protocol/client/channel.ts"
 import { Code, RpcError } from "../../protocol/codecs/status.ts"
 import { ProviderLifecycle } from "../../protocol/gen/gestalt/provider/v1/runtime_pb.ts"
+import type { CacheShape } from "../../services/Cache.ts"
 import { handshake } from "./handshake.ts"
+import { serveHostCache } from "./hostCacheService.ts"
 import type { HostedKind } from "./handshake.ts"
 import { describeExit, ProviderHostError, spawnProvider, stopProcess, waitForSocket } from "./spawn.ts"
 import type { ProcessExit, SpawnOptions, Spawned } from "./spawn.ts"
@@ -48,6 +50,8 @@ export interface LaunchOptions extends SpawnOptions {
   readonly maxBackoffMillis?: number
   /** SIGTERM to SIGKILL; default 2 s. */
   readonly stopGraceMillis?: number
+  /** A cache the host offers the provider (GESTALT_CACHE_SOCKET), its keys namespaced by the provider's name. */
+  readonly hostCache?: CacheShape
 }
 
 /**
@@ -92,6 +96,10 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
     const dir = mkdtempSync(join(tmpdir(), "gstp-"))
     const socket = join(dir, "plugin.sock")
     yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const hostEnv = options.hostCache === undefined ? {} : yield* serveHostCache(options.hostCache, options.name, join(dir, "host-cache.sock")).pipe(
+      Effect.mapError((error) => new ProviderHostError({ provider: options.name, message: error.message, cause: error }))
+    )
+    const spawnOptions = { ...options, env: { ...options.env, ...hostEnv } }
     const timeout = options.startTimeoutMillis ?? 45_000
     const grace = options.stopGraceMillis ?? 2_000
     const state = {
@@ -102,7 +110,7 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
     }
 
     const startOnce: Effect.Effect<Running, ProviderHostError> = Effect.gen(function*() {
-      const spawned = yield* spawnProvider(options, socket)
+      const spawned = yield* spawnProvider(spawnOptions, socket)
       const client = makeClient(socket)
       const inFlight: InFlight = new Set()
       const running: Running = { spawned, channel: fromClient(client, socket, inFlight), close: () => client.close(), inFlight }

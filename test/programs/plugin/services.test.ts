@@ -8,8 +8,6 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Channel from "../../../src/protocol/client/channel.ts"
 import * as RemotePlugin from "../../../src/protocol/client/integration.ts"
-import { cacheRoutes } from "../../../src/protocol/server/cache.ts"
-import { serve } from "../../../src/protocol/server/grpcServer.ts"
 import { launch } from "../../../src/programs/plugin/host.ts"
 import { socketVariable } from "../../../src/programs/plugin/hostServices.ts"
 import * as Remote from "../../../src/programs/plugin/layers.ts"
@@ -24,22 +22,20 @@ import { serveCommand } from "./providers.ts"
 const socketIn = (name: string) => join(mkdtempSync(join(tmpdir(), "strata-host-")), name)
 
 describe("host services and provider kinds", () => {
-  it.live("a plugin uses the host's cache through GESTALT_CACHE_SOCKET", () =>
+  it.live("a plugin uses the host's cache through GESTALT_CACHE_SOCKET, its keys namespaced", () =>
     Effect.gen(function*() {
-      const hostSocket = socketIn("host-0.sock")
-      yield* serve(hostSocket, cacheRoutes)
       const provider = yield* launch({
         kind: "integration",
         name: "notes",
         ...serveCommand("notes"),
-        env: { GESTALT_CACHE_SOCKET: hostSocket }
+        hostCache: yield* Cache
       })
       const client = RemotePlugin.make(provider.channel, "notes")
       const first = yield* client.invoke("put", { key: "k", note: "first" })
       assert.deepStrictEqual(first, { status: 200, body: "{}" })
       const second = yield* client.invoke("put", { key: "k", note: "second" })
       assert.deepStrictEqual(JSON.parse(second.body), { previous: "first" })
-      const stored = yield* Cache.use((cache) => cache.get("k"))
+      const stored = yield* Cache.use((cache) => cache.get("notes:k"))
       assert.strictEqual(new TextDecoder().decode(Option.getOrThrow(stored)), "second", "the host holds the note")
     }).pipe(Effect.scoped, Effect.provide(MemoryCache.layer())), { timeout: 60_000 })
 
