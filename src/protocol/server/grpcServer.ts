@@ -21,7 +21,7 @@ import { Cause, Context, Effect, Exit } from "effect"
 import type { Scope } from "effect"
 import { rmSync } from "node:fs"
 import { parseTraceparent } from "../../layers/telemetry/otlpPropagation.ts"
-import { MAX_MESSAGE_BYTES } from "../client/channel.ts"
+import { MAX_MESSAGE_BYTES, NO_STACK } from "../client/channel.ts"
 import { Code, REASON_KEY, RpcError } from "../codecs/status.ts"
 import { decode, encode, labelOf, pathOf } from "../codecs/wire.ts"
 import type { UnaryMethod } from "../codecs/wire.ts"
@@ -70,6 +70,8 @@ const statusOf = (error: RpcError): Partial<grpc.StatusObject> => {
   return { code: error.code, details: error.message, metadata }
 }
 
+const SERVER_SPAN = { kind: "server" } as const
+
 const handlerOf = <R>(route: Route<R>, context: Context.Context<R>): grpc.handleUnaryCall<Buffer, Buffer> => {
   const label = labelOf(route.method)
   const spanName = pathOf(route.method).slice(1)
@@ -89,7 +91,7 @@ const handlerOf = <R>(route: Route<R>, context: Context.Context<R>): grpc.handle
     }
     const parent = parseTraceparent(call.metadata.get("traceparent")[0])
     const effect = route.handle(request as never, call.metadata).pipe(
-      Effect.withSpan(spanName, { kind: "server", ...(parent === undefined ? {} : { parent }) })
+      Effect.withSpan(spanName, parent === undefined ? SERVER_SPAN : { ...SERVER_SPAN, parent }, NO_STACK)
     )
     const interrupt = run(effect, {
       onExit: (exit) => {
