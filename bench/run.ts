@@ -22,7 +22,8 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["cache-redis", () => import("./cache-redis.ts")],
   ["cache-memory", () => import("./cache-memory.ts")],
   ["mapper", () => import("./mapper.ts")],
-  ["manifest-list", () => import("./manifest-list.ts")]
+  ["manifest-list", () => import("./manifest-list.ts")],
+  ["plugin-cache", () => import("./plugin-cache.ts")]
 ]
 
 const filter = process.argv[2]

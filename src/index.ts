@@ -97,3 +97,22 @@ export * as MapperModules from "./layers/mapper/modules.ts"
 export * as MapperFields from "./layers/mapper/fields.ts"
 /** The ObjectMapper implementation (plans compiled once per schema). @since 0.1.0 */
 export * as ObjectMapperLive from "./layers/ObjectMapperLive.ts"
+
+/** The Plugin authoring API: operations with Schema input and output. @since 0.1.0 */
+export * as Plugin from "./services/Plugin.ts"
+/** A plugin's catalog derived from its schemas. @since 0.1.0 */
+export * as PluginCatalog from "./services/PluginCatalog.ts"
+/** Calling a plugin, local or remote: catalog and invoke. @since 0.1.0 */
+export * as PluginClient from "./services/PluginClient.ts"
+/** Named secrets as Redacted values (Gestalt secrets surface). @since 0.1.0 */
+export * as Secrets from "./services/Secrets.ts"
+/** What a provider module exports: Provider.cache, .secrets, .integration. @since 0.1.0 */
+export * as Provider from "./programs/plugin/Provider.ts"
+/** Serving a provider over the Gestalt protocol (GESTALT_PLUGIN_* environment). @since 0.1.0 */
+export * as PluginRuntime from "./programs/plugin/runtime.ts"
+/** Layers over provider processes: remote Cache, Secrets and plugins. @since 0.1.0 */
+export * as RemoteProvider from "./programs/plugin/layers.ts"
+/** The host's services as seen by a plugin (GESTALT_CACHE_SOCKET). @since 0.1.0 */
+export * as HostServices from "./programs/plugin/hostServices.ts"
+/** Launching and supervising a provider process. @since 0.1.0 */
+export * as PluginHost from "./programs/plugin/host.ts"

@@ -56,4 +56,15 @@ describe("examples", () => {
     assert.strictEqual(run.status, 0, run.stderr)
     assert.strictEqual(run.stdout.trim(), "read 4194304 bytes, then 16; 1 cache entry")
   })
+
+  it("plugin-host.ts launches plugin.ts as a provider process and invokes it", () => {
+    const run = spawnSync(process.execPath, [`${EXAMPLES}plugin-host.ts`], { encoding: "utf8", timeout: 90_000 })
+    assert.strictEqual(run.status, 0, run.stderr)
+    assert.deepStrictEqual(run.stdout.trim().split("\n"), [
+      "count",
+      `{"words":6,"distinct":4,"cached":false}`,
+      `{"words":6,"distinct":4,"cached":true}`,
+      `400 {"error":"The params of operation 'count' are not valid: Missing key at [\\"text\\"]."}`
+    ])
+  }, 120_000)
 })

@@ -13,6 +13,7 @@ import { glob } from "./commands/glob.ts"
 import { info } from "./commands/info.ts"
 import { ls } from "./commands/ls.ts"
 import { manifest } from "./commands/manifest.ts"
+import { plugin } from "./commands/plugin.ts"
 import { rm } from "./commands/rm.ts"
 import { sync } from "./commands/sync.ts"
 import { SyncError } from "../../services/StorageSync.ts"
@@ -20,7 +21,7 @@ import { CliArgs } from "./args.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, sync, rm, info, glob, config, manifest] as const
+const subcommands = [ls, cat, cp, sync, rm, info, glob, config, manifest, plugin] as const
 
 /**
  * @since 0.1.0
@@ -52,6 +53,10 @@ const describe = (error: unknown): Failure => {
       return { code: reasons.size === 1 && only !== undefined ? exitCodeOf(only) : ExitCode.failed, kind: "SyncError", message: error.message }
     }
     if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
+    // Errors that choose their own exit code (the plugin commands).
+    if ("exitCode" in error && typeof error.exitCode === "number") {
+      return { code: error.exitCode, kind: tagged._tag, message: tagged.message ?? "" }
+    }
     if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message: tagged.message ?? "" }
   }
   return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }
