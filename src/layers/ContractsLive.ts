@@ -101,11 +101,10 @@ export const compileContract = (
   if (bad !== undefined) return Result.fail(bad)
   const validator = generateValidator(contract, patterns.success)
   const hasUniqueness = (contract.quality ?? []).some((rule) => rule.type === "uniqueness")
-  const validate = (event: unknown, now: number = Date.now()) => validator(event, now)
   const transform = options.transforms === false ? (event: unknown) => event : makeTransform(contract, options.salt)
   return Result.succeed({
     contract,
-    validate,
+    validate: validator,
     validateBatch: (events, now = Date.now()) => {
       const results = events.map((event) => validator(event, now))
       return hasUniqueness ? withUniqueness(contract, results, events) : results

@@ -63,7 +63,8 @@ const toContractError = (problems: ReadonlyArray<Problem>, sources: ReadonlyArra
  * @category parsing
  */
 export const parseContractYaml = (text: string, file: string): Result.Result<Contract, ContractError> => {
-  const parsed = parseYaml(text, file)
+  // YAML 1.2, as the reference's serde_yaml: a field named `n`, `on` or `no` is a name, not a boolean.
+  const parsed = parseYaml(text, file, { version: "1.2" })
   if (Result.isFailure(parsed)) {
     const { message, position } = parsed.failure
     return Result.fail(toContractError([{ path: [], file, position, message }], [], file))

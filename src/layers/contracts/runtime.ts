@@ -28,8 +28,13 @@ export const codePoints = (text: string): number => {
   return count
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
+
+/** The digit at `i` (0-9), or -1. */
+const digit = (text: string, i: number): number => {
+  const code = text.charCodeAt(i) - 48
+  return code >= 0 && code <= 9 ? code : -1
+}
 
 /**
  * `YYYY-MM-DD` with zero padding and a real day of that month (leap years
@@ -39,11 +44,13 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
  * @category runtime
  */
 export const isCalendarDate = (text: string): boolean => {
-  const match = DATE.exec(text)
-  if (match === null) return false
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const day = Number(match[3])
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false
+  const y0 = digit(text, 0), y1 = digit(text, 1), y2 = digit(text, 2), y3 = digit(text, 3)
+  const m0 = digit(text, 5), m1 = digit(text, 6), d0 = digit(text, 8), d1 = digit(text, 9)
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return false
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+  const month = m0 * 10 + m1
+  const day = d0 * 10 + d1
   if (month < 1 || month > 12 || day < 1) return false
   const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))
   return day <= DAYS[month - 1]! + (leap ? 1 : 0)
