@@ -8,6 +8,7 @@ import { Cause, Console, Effect } from "effect"
 import { CliError, Command } from "effect/cli"
 import { cat } from "./commands/cat.ts"
 import { config } from "./commands/config.ts"
+import { contract } from "./commands/contract.ts"
 import { cp } from "./commands/cp.ts"
 import { glob } from "./commands/glob.ts"
 import { info } from "./commands/info.ts"
@@ -16,7 +17,7 @@ import { rm } from "./commands/rm.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, rm, info, glob, config] as const
+const subcommands = [ls, cat, cp, rm, info, glob, config, contract] as const
 
 /**
  * @since 0.1.0
@@ -42,6 +43,8 @@ const describe = (error: unknown): Failure => {
       return { code: exitCodeOf(tagged.reason as never), kind: tagged.reason, message: tagged.message ?? "" }
     }
     if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
+    if (tagged._tag === "ContractError") return { code: ExitCode.config, kind: "ContractError", message: tagged.message ?? "" }
+    if (tagged._tag === "ContractViolations") return { code: ExitCode.failed, kind: "ContractViolations", message: tagged.message ?? "" }
     if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message: tagged.message ?? "" }
   }
   return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }

@@ -1,0 +1,227 @@
+/**
+ * One ingest decision, without I/O: a batch of parsed events against a
+ * resolved contract version gives per-event results, a status code
+ * (200 all pass, 207 mixed, 422 all failed or an atomic batch with a
+ * failure) and the rows to persist (accepted events, quarantine, audit).
+ * Every durable row and every echoed event is the post-transform payload.
+ *
+ * @since 0.1.0
+ */
+import { randomUUID } from "node:crypto"
+import type { ValidationResult, Violation } from "../../services/Contracts.ts"
+import type { ContractVersion, PinSource, Resolution, ServedContract } from "./registry.ts"
+import type { QuarantineRow, Writes } from "./store.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface IngestRequest {
+  readonly contract: ServedContract
+  readonly resolution: Extract<Resolution, { _tag: "Resolved" }>
+  readonly events: ReadonlyArray<unknown>
+  readonly dryRun: boolean
+  readonly atomic: boolean
+  readonly sourceIp: string | null
+  /** The v1 API adds `index` and `quarantine_id` to each result. */
+  readonly v1: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Decision {
+  readonly status: number
+  readonly body: Record<string, unknown>
+  readonly writes: Writes
+}
+
+/** The first version that passes an event: the resolved one, then (fallback) the other stables, newest first. */
+const decide = (
+  result: ValidationResult,
+  event: unknown,
+  fallbacks: ReadonlyArray<ContractVersion>,
+  primary: ContractVersion
+): { readonly result: ValidationResult; readonly version: ContractVersion } => {
+  if (result.passed) return { result, version: primary }
+  for (const version of fallbacks) {
+    const retried = version.compiled.validate(event)
+    if (retried.passed) return { result: retried, version }
+  }
+  return { result, version: primary }
+}
+
+const statusOf = (passed: number, total: number, atomicReject: boolean) =>
+  atomicReject || passed === 0 ? 422 : passed === total ? 200 : 207
+
+/**
+ * @since 0.1.0
+ * @category ingest
+ */
+export const ingest = (request: IngestRequest): Decision => {
+  const { contract, resolution, events } = request
+  const primary = resolution.version
+  const now = Date.now()
+  const started = performance.now()
+  const verdicts = primary.compiled.validateBatch(events, now)
+  const decided = events.map((event, i) => decide(verdicts[i]!, event, resolution.fallbacks, primary))
+  const transformed = decided.map(({ version }, i) => version.compiled.transform(events[i]))
+  // One clock read per batch, not two per event: the mean time per event.
+  const validationUs = Math.round(((performance.now() - started) * 1000) / Math.max(1, events.length))
+  const passed = decided.filter((d) => d.result.passed).length
+  const failed = events.length - passed
+  const atomicReject = request.atomic && failed > 0
+  const persist = !request.dryRun && !atomicReject
+  const at = new Date(now).toISOString()
+  const accepted: Array<Record<string, unknown>> = []
+  const quarantine: Array<QuarantineRow> = []
+  const audit: Array<Record<string, unknown>> = []
+  const results = decided.map(({ result, version }, index) => {
+    const id = randomUUID()
+    const forwarded = persist && result.passed
+    const quarantined = persist && !result.passed
+    if (forwarded) accepted.push({ id, contract_id: contract.id, contract_version: version.version, received_at: at, event: transformed[index] })
+    if (quarantined) quarantine.push(quarantineRow(id, contract.id, version.version, transformed[index], result.violations, request.sourceIp, at))
+    if (persist) audit.push(auditRow(id, contract.id, version.version, result, transformed[index], validationUs, request.sourceIp, at))
+    return {
+      ...(request.v1 ? { index } : {}),
+      passed: result.passed,
+      violations: result.violations,
+      validation_us: validationUs,
+      forwarded,
+      contract_version: version.version,
+      transformed_event: transformed[index],
+      ...(request.v1 ? { quarantine_id: quarantined ? id : null } : {})
+    }
+  })
+  if (atomicReject && !request.dryRun) {
+    const failing = decided.flatMap(({ result }, index) => result.passed ? [] : [{ index, violations: result.violations }])
+    audit.push({
+      ...auditRow(randomUUID(), contract.id, primary.version, { passed: false, violations: [] }, {
+        batch_rejected: true,
+        atomic: true,
+        batch_size: events.length,
+        failing_count: failed,
+        first_failing_index: failing[0]!.index
+      }, validationUs, request.sourceIp, at),
+      violation_count: failing.reduce((n, f) => n + f.violations.length, 0),
+      violation_details: failing
+    })
+  }
+  return {
+    status: statusOf(passed, events.length, atomicReject),
+    body: {
+      total: events.length,
+      passed,
+      failed,
+      dry_run: request.dryRun,
+      atomic: request.atomic,
+      resolved_version: primary.version,
+      version_pin_source: resolution.source,
+      results
+    },
+    writes: { accepted, quarantine, audit }
+  }
+}
+
+/**
+ * A batch pinned to a deprecated version: every event quarantined with a
+ * synthetic `deprecated_contract_version` violation, 422.
+ *
+ * @since 0.1.0
+ * @category ingest
+ */
+export const deprecatedBatch = (
+  contract: ServedContract,
+  resolution: Extract<Resolution, { _tag: "Deprecated" }>,
+  events: ReadonlyArray<unknown>,
+  options: { readonly dryRun: boolean; readonly sourceIp: string | null; readonly v1: boolean }
+): Decision => {
+  const { version, latestStable } = resolution
+  const at = new Date().toISOString()
+  const details = [{ kind: "deprecated_contract_version", pinned_version: version.version, latest_stable: latestStable }]
+  const quarantine = options.dryRun
+    ? []
+    : events.map((event) => quarantineRow(randomUUID(), contract.id, version.version, version.compiled.transform(event), details as never, options.sourceIp, at))
+  const results = events.map((event, index) => ({
+    ...(options.v1 ? { index } : {}),
+    passed: false,
+    violations: [],
+    validation_us: 0,
+    forwarded: false,
+    contract_version: version.version,
+    transformed_event: version.compiled.transform(event),
+    ...(options.v1 ? { quarantine_id: quarantine[index]?.id ?? null } : {})
+  }))
+  const error = `Version ${version.version} on contract ${contract.id} is deprecated; batch quarantined.`
+  const pinSource: PinSource = "pinned_deprecated"
+  const batch = { total: events.length, passed: 0, failed: events.length, dry_run: options.dryRun, version_pin_source: pinSource, results }
+  const summary = auditRow(randomUUID(), contract.id, version.version, { passed: false, violations: [] }, {
+    batch_rejected: true,
+    reason: "deprecated_contract_version",
+    batch_size: events.length,
+    pinned_version: version.version,
+    latest_stable: latestStable
+  }, 0, options.sourceIp, at)
+  return {
+    status: 422,
+    body: options.v1 ? { error, ...batch } : { error, status: 422, batch: { ...batch, atomic: false, resolved_version: version.version } },
+    writes: options.dryRun ? {} : { quarantine, audit: [summary] }
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category rows
+ */
+export const quarantineRow = (
+  id: string,
+  contractId: string,
+  version: string,
+  event: unknown,
+  violations: ReadonlyArray<Violation>,
+  sourceIp: string | null,
+  at: string,
+  replayOf: string | null = null
+): QuarantineRow => ({
+  id,
+  contract_id: contractId,
+  contract_version: version,
+  raw_event: event,
+  violation_details: violations,
+  violation_count: violations.length,
+  source_ip: sourceIp,
+  quarantined_at: at,
+  replay_of_quarantine_id: replayOf
+})
+
+/**
+ * @since 0.1.0
+ * @category rows
+ */
+export const auditRow = (
+  id: string,
+  contractId: string,
+  version: string,
+  result: ValidationResult,
+  event: unknown,
+  validationUs: number,
+  sourceIp: string | null,
+  at: string,
+  replayOf: string | null = null
+) => ({
+  id,
+  contract_id: contractId,
+  contract_version: version,
+  passed: result.passed,
+  violation_count: result.violations.length,
+  violation_details: result.violations,
+  raw_event: event,
+  validation_us: validationUs,
+  source_ip: sourceIp,
+  source: "http",
+  direction: "ingress",
+  replay_of_quarantine_id: replayOf,
+  created_at: at
+})
