@@ -16,7 +16,8 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["storage-posix", () => import("./storage-posix.ts")],
   ["storage-instrumentation", () => import("./storage-instrumentation.ts")],
   ["cache-redis", () => import("./cache-redis.ts")],
-  ["cache-memory", () => import("./cache-memory.ts")]
+  ["cache-memory", () => import("./cache-memory.ts")],
+  ["contracts", () => import("./contracts.ts")]
 ]
 
 const filter = process.argv[2]

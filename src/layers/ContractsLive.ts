@@ -93,7 +93,7 @@ const withUniqueness = (contract: Contract, results: Array<ValidationResult>, ev
  */
 export const compileContract = (
   contract: Contract,
-  options: CompileOptions & { readonly transforms?: boolean } = {}
+  options: CompileOptions = {}
 ): Result.Result<CompiledContract, ContractError> => {
   const patterns = compilePatterns(contract.ontology.entities)
   if (Result.isFailure(patterns)) return Result.fail(patterns.failure)
@@ -101,7 +101,9 @@ export const compileContract = (
   if (bad !== undefined) return Result.fail(bad)
   const validator = generateValidator(contract, patterns.success)
   const hasUniqueness = (contract.quality ?? []).some((rule) => rule.type === "uniqueness")
-  const transform = options.transforms === false ? (event: unknown) => event : makeTransform(contract, options.salt)
+  const transformsEvents = options.transforms !== false &&
+    (contract.compliance_mode === true || transformedFields(contract.ontology.entities).length > 0)
+  const transform = transformsEvents ? makeTransform(contract, options.salt) : (event: unknown) => event
   return Result.succeed({
     contract,
     validate: validator,
@@ -109,7 +111,8 @@ export const compileContract = (
       const results = events.map((event) => validator(event, now))
       return hasUniqueness ? withUniqueness(contract, results, events) : results
     },
-    transform
+    transform,
+    transformsEvents
   })
 }
 

@@ -212,6 +212,8 @@ export interface CompiledContract {
   readonly validateBatch: (events: ReadonlyArray<unknown>, now?: number) => ReadonlyArray<ValidationResult>
   /** The event with PII transforms applied (and undeclared keys stripped in compliance mode), on a copy. */
   readonly transform: (event: unknown) => unknown
+  /** Whether `transform` can change an event (false: it returns its input). */
+  readonly transformsEvents: boolean
 }
 
 /**
@@ -221,6 +223,8 @@ export interface CompiledContract {
 export interface CompileOptions {
   /** The contract's PII salt (HMAC key for `hash`, seed of `format_preserving` masks); never returned. */
   readonly salt?: Redacted.Redacted<Uint8Array> | undefined
+  /** `false`: validate only; `transform` returns events unchanged and no salt is needed. */
+  readonly transforms?: boolean | undefined
 }
 
 /**

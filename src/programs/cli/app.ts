@@ -9,6 +9,7 @@ import { CliError, Command } from "effect/cli"
 import { cat } from "./commands/cat.ts"
 import { config } from "./commands/config.ts"
 import { contract } from "./commands/contract.ts"
+import { gateway } from "./commands/gateway.ts"
 import { cp } from "./commands/cp.ts"
 import { glob } from "./commands/glob.ts"
 import { info } from "./commands/info.ts"
@@ -17,7 +18,7 @@ import { rm } from "./commands/rm.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, rm, info, glob, config, contract] as const
+const subcommands = [ls, cat, cp, rm, info, glob, config, contract, gateway] as const
 
 /**
  * @since 0.1.0

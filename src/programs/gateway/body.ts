@@ -24,6 +24,17 @@ export interface Refusal {
  */
 export const EVENT_LIMIT_BYTES = 1024 * 1024
 
+/**
+ * Events, and for NDJSON each event's own JSON text.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ParsedBody {
+  readonly events: Array<unknown>
+  readonly texts: Array<string> | undefined
+}
+
 const refuse = (status: number, error: string): Result.Result<never, Refusal> => Result.fail({ status, error })
 
 const jsonMessage = (error: unknown) => (error as Error).message.replace(/ in JSON at position \d+.*$/s, "")
@@ -34,8 +45,9 @@ const jsonMessage = (error: unknown) => (error as Error).message.replace(/ in JS
  * @since 0.1.0
  * @category parsing
  */
-export const parseNdjson = (text: string): Result.Result<Array<unknown>, Refusal> => {
+export const parseNdjson = (text: string): Result.Result<ParsedBody, Refusal> => {
   const events: Array<unknown> = []
+  const texts: Array<string> = []
   let start = 0
   for (let line = 0; start <= text.length; line++) {
     let end = text.indexOf("\n", start)
@@ -49,11 +61,12 @@ export const parseNdjson = (text: string): Result.Result<Array<unknown>, Refusal
     }
     try {
       events.push(JSON.parse(raw))
+      texts.push(raw.trim())
     } catch (error) {
       return refuse(400, `NDJSON parse error at line ${line}: ${jsonMessage(error)}`)
     }
   }
-  return Result.succeed(events)
+  return Result.succeed({ events, texts })
 }
 
 /**
@@ -62,14 +75,14 @@ export const parseNdjson = (text: string): Result.Result<Array<unknown>, Refusal
  * @since 0.1.0
  * @category parsing
  */
-export const parseJsonBody = (text: string): Result.Result<Array<unknown>, Refusal> => {
+export const parseJsonBody = (text: string): Result.Result<ParsedBody, Refusal> => {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
     return refuse(400, `Invalid request: body is not JSON: ${jsonMessage(error)}`)
   }
-  return Result.succeed(Array.isArray(value) ? value : [value])
+  return Result.succeed({ events: Array.isArray(value) ? value : [value], texts: undefined })
 }
 
 /**

@@ -143,7 +143,7 @@ export const gatewayRoutes = (options: {
       const ndjson = v1 && (request.headers["content-type"] ?? "").startsWith("application/x-ndjson")
       const parsed = ndjson ? parseNdjson(text) : parseJsonBody(text)
       if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
-      const events = parsed.success
+      const events = parsed.success.events
       if (events.length === 0) return fail({ status: 400, error: "Invalid request: Empty event batch" }, headers)
       if (!v1 && events.length > V0_MAX_EVENTS) {
         return fail({ status: 400, error: `Invalid request: Batch too large: ${events.length} events submitted, maximum is ${V0_MAX_EVENTS}` }, headers)
@@ -156,9 +156,9 @@ export const gatewayRoutes = (options: {
       const sourceIp = (request.headers["x-forwarded-for"]?.split(",")[0] ?? request.headers["x-real-ip"])?.trim() ?? null
       const decision = resolution._tag === "Deprecated"
         ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
-        : ingest({ contract, resolution, events, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
+        : ingest({ contract, resolution, events, texts: parsed.success.texts, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
       yield* store.persist(contract.id, decision.writes)
-      const responseBody = JSON.stringify(decision.body)
+      const responseBody = decision.body
       if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: responseBody })
       return HttpServerResponse.text(responseBody, { status: decision.status, contentType: "application/json", headers })
     })
@@ -186,7 +186,7 @@ export const gatewayRoutes = (options: {
       const body = yield* readBody(request, V0_BODY_LIMIT)
       if (Result.isFailure(body)) return fail(body.failure, headers)
       const parsed = parseJsonBody(decoder.decode(body.success))
-      const request_ = Result.isSuccess(parsed) ? parsed.success[0] as { ids?: unknown; target_version?: unknown } : undefined
+      const request_ = Result.isSuccess(parsed) ? parsed.success.events[0] as { ids?: unknown; target_version?: unknown } : undefined
       const ids = request_?.ids
       if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((id) => typeof id === "string")) {
         return fail({ status: 400, error: "Invalid request: 'ids' must be a list of 1 to 1000 quarantine ids" }, headers)

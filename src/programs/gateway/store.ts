@@ -45,20 +45,35 @@ export interface ReplayStamp {
 }
 
 /**
+ * A row already serialized (the ingest path serializes each event once and
+ * uses the text for the response and the stored row alike).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class JsonText {
+  readonly json: string
+  constructor(json: string) {
+    this.json = json
+  }
+}
+
+/**
  * What one decision writes.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Writes {
-  readonly accepted?: ReadonlyArray<Record<string, unknown>>
+  readonly accepted?: ReadonlyArray<Record<string, unknown> | JsonText>
   readonly quarantine?: ReadonlyArray<QuarantineRow>
-  readonly audit?: ReadonlyArray<Record<string, unknown>>
+  readonly audit?: ReadonlyArray<Record<string, unknown> | JsonText>
   readonly replays?: ReadonlyArray<ReplayStamp>
 }
 
 const encoder = new TextEncoder()
-const jsonl = (rows: ReadonlyArray<unknown>) => encoder.encode(rows.map((row) => JSON.stringify(row)).join("\n") + "\n")
+const jsonl = (rows: ReadonlyArray<unknown>) =>
+  encoder.encode(rows.map((row) => row instanceof JsonText ? row.json : JSON.stringify(row)).join("\n") + "\n")
 
 /**
  * @since 0.1.0
