@@ -48,3 +48,12 @@ export * as CacheDegrade from "./layers/CacheDegrade.ts"
 
 /** OpenTelemetry traces and metrics exported over OTLP/HTTP; off by default. @since 0.1.0 */
 export * as Telemetry from "./layers/Telemetry.ts"
+
+/** Data contracts (ContractGate format): models, errors, the service. @since 0.1.0 */
+export * as Contracts from "./services/Contracts.ts"
+/** YAML decoding, generated validators and PII transforms. @since 0.1.0 */
+export * as ContractsLive from "./layers/ContractsLive.ts"
+/** A client of the contract gateway. @since 0.1.0 */
+export * as ContractClient from "./services/ContractClient.ts"
+/** The ContractClient over effect/http. @since 0.1.0 */
+export * as ContractClientHttp from "./layers/ContractClientHttp.ts"
