@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import type { Contract, FieldDefinition, ValidationResult, Violation } from "../../services/Contracts.ts"
-import { allowedSet, debugType, Messages } from "./messages.ts"
+import { allowedSet, debugType, Messages, rustNumber } from "./messages.ts"
 import { codePoints, isCalendarDate, jsonEqual, valueAt } from "./runtime.ts"
 
 /** A path as code: a literal when known at compile time, else an expression (inside array loops). */
@@ -87,20 +87,24 @@ const valueCode = (g: Generator, field: FieldDefinition, x: string, path: PathCo
     strings.push(`let ${n};`)
     if (field.min_length !== undefined) {
       const min = num(field.min_length)
-      strings.push(`if (${x}.length < ${num(field.min_length * 2)} && (${n} = H.codePoints(${x})) < ${min}) V.push(M.tooShort(${p}, ${n}, ${min}));`)
+      strings.push(`if (${x}.length < ${num(field.min_length * 2)} && (${n} = H.codePoints(${x})) < ${min}) (V ??= []).push(M.tooShort(${p}, ${n}, ${min}));`)
     }
     if (field.max_length !== undefined) {
       const max = num(field.max_length)
-      strings.push(`if (${x}.length > ${max} && (${n} = H.codePoints(${x})) > ${max}) V.push(M.tooLong(${p}, ${n}, ${max}));`)
+      strings.push(`if (${x}.length > ${max} && (${n} = H.codePoints(${x})) > ${max}) (V ??= []).push(M.tooLong(${p}, ${n}, ${max}));`)
     }
   }
   const pattern = g.patterns.get(field)
-  if (pattern !== undefined) strings.push(`if (!${g.ref(pattern)}.test(${x})) V.push(M.pattern(${p}, ${x}));`)
-  if (field.type === "date") strings.push(`if (!H.isCalendarDate(${x})) V.push(M.date(${p}, ${x}));`)
+  if (pattern !== undefined) strings.push(`if (!${g.ref(pattern)}.test(${x})) (V ??= []).push(M.pattern(${p}, ${x}));`)
+  if (field.type === "date") strings.push(`if (!H.isCalendarDate(${x})) (V ??= []).push(M.date(${p}, ${x}));`)
   if (strings.length > 0) out.push(isStringType(field.type) ? strings.join("\n") : `if (typeof ${x} === "string") {\n${strings.join("\n")}\n}`)
   const numbers: Array<string> = []
-  if (field.min !== undefined) numbers.push(`if (${x} < ${num(field.min)}) V.push(M.below(${p}, ${x}, ${num(field.min)}));`)
-  if (field.max !== undefined) numbers.push(`if (${x} > ${num(field.max)}) V.push(M.above(${p}, ${x}, ${num(field.max)}));`)
+  if (field.min !== undefined) {
+    numbers.push(`if (${x} < ${num(field.min)}) (V ??= []).push(M.below(${p}, ${x}, ${JSON.stringify(rustNumber(field.min))}));`)
+  }
+  if (field.max !== undefined) {
+    numbers.push(`if (${x} > ${num(field.max)}) (V ??= []).push(M.above(${p}, ${x}, ${JSON.stringify(rustNumber(field.max))}));`)
+  }
   if (numbers.length > 0) out.push(isNumberType(field.type) ? numbers.join("\n") : `if (typeof ${x} === "number") {\n${numbers.join("\n")}\n}`)
   if (field.enum !== undefined) {
     const primitives = new Set(field.enum.filter((v) => typeof v !== "object" || v === null))
@@ -111,7 +115,7 @@ const valueCode = (g: Generator, field: FieldDefinition, x: string, path: PathCo
       : composites.length === 0
       ? `!${g.ref(primitives)}.has(${x})`
       : `!${g.ref(primitives)}.has(${x}) && !${g.ref(composites)}.some((m) => H.jsonEqual(m, ${x}))`
-    out.push(`if (${test}) V.push(M.notInEnum(${p}, ${x}, ${JSON.stringify(allowedSet(field.enum))}));`)
+    out.push(`if (${test}) (V ??= []).push(M.notInEnum(${p}, ${x}, ${JSON.stringify(allowedSet(field.enum))}));`)
   }
   if (field.type === "object" && field.properties !== undefined) {
     for (const property of field.properties) out.push(memberCode(g, property, x, path))
@@ -128,7 +132,7 @@ const valueCode = (g: Generator, field: FieldDefinition, x: string, path: PathCo
   const test = typeTest(field.type, x)
   const body = out.join("\n")
   if (test === undefined) return body
-  const mismatch = `V.push(M.type(${p}, ${JSON.stringify(debugType(field.type))}, ${x}));`
+  const mismatch = `(V ??= []).push(M.type(${p}, ${JSON.stringify(debugType(field.type))}, ${x}));`
   return body === "" ? `if (!(${test})) ${mismatch}` : `if (!(${test})) ${mismatch}\nelse {\n${body}\n}`
 }
 
@@ -142,7 +146,7 @@ const memberCode = (g: Generator, field: FieldDefinition, parent: string, parent
     ? `(Object.hasOwn(${parent}, ${key}) ? ${parent}[${key}] : undefined)`
     : `${parent}[${key}]`
   const absent = g.nullAsAbsent ? `${x} === undefined || ${x} === null` : `${x} === undefined`
-  const missing = field.required === false ? "" : `V.push(M.missing(${path.expr}, ${key}));`
+  const missing = field.required === false ? "" : `(V ??= []).push(M.missing(${path.expr}, ${key}));`
   return `const ${x} = ${read};\nif (${absent}) {${missing}}\nelse {\n${valueCode(g, field, x, path)}\n}`
 }
 
@@ -154,11 +158,11 @@ const ruleCode = (g: Generator, contract: Contract): Array<string> => {
     const name = JSON.stringify(metric.name)
     const field = JSON.stringify(metric.field)
     const bounds = [
-      metric.min === undefined ? "" : `if (${m} < ${num(metric.min)}) V.push(M.metricBelow(${name}, ${field}, ${m}, ${num(metric.min)}));`,
-      metric.max === undefined ? "" : `if (${m} > ${num(metric.max)}) V.push(M.metricAbove(${name}, ${field}, ${m}, ${num(metric.max)}));`
+      metric.min === undefined ? "" : `if (${m} < ${num(metric.min)}) (V ??= []).push(M.metricBelow(${name}, ${field}, ${m}, ${num(metric.min)}));`,
+      metric.max === undefined ? "" : `if (${m} > ${num(metric.max)}) (V ??= []).push(M.metricAbove(${name}, ${field}, ${m}, ${num(metric.max)}));`
     ].join("\n")
     out.push(`{ const ${m} = H.valueAt(e, ${g.ref(metric.field.split("."))});
-if (typeof ${m} !== "number") V.push(M.metricMissing(${name}, ${field}));
+if (typeof ${m} !== "number") (V ??= []).push(M.metricMissing(${name}, ${field}));
 else {\n${bounds}\n} }`)
   }
   for (const rule of contract.quality ?? []) {
@@ -167,21 +171,21 @@ else {\n${bounds}\n} }`)
     const read = `const ${q} = H.valueAt(e, ${g.ref(rule.field.split("."))});`
     if (rule.type === "completeness") {
       out.push(`{ ${read}
-if (${q} === undefined || ${q} === null) V.push(M.incomplete(${field}, false));
-else if (${q} === "") V.push(M.incomplete(${field}, true)); }`)
+if (${q} === undefined || ${q} === null) (V ??= []).push(M.incomplete(${field}, false));
+else if (${q} === "") (V ??= []).push(M.incomplete(${field}, true)); }`)
     } else if (rule.type === "freshness" && rule.max_age_seconds !== undefined) {
       const max = num(rule.max_age_seconds)
       // Values above 1.7e12 are milliseconds; a timestamp in the future fails too.
       out.push(`{ ${read}
 if (${q} !== undefined) {
-if (typeof ${q} !== "number" || !Number.isInteger(${q})) V.push(M.notTimestamp(${field}));
+if (typeof ${q} !== "number" || !Number.isInteger(${q})) (V ??= []).push(M.notTimestamp(${field}));
 else { if (now === undefined) now = Date.now(); const age = Math.floor(now / 1000) - (${q} > 1700000000000 ? Math.floor(${q} / 1000) : ${q});
-if (age < 0 || age > ${max}) V.push(M.stale(${field}, age, ${max})); } } }`)
+if (age < 0 || age > ${max}) (V ??= []).push(M.stale(${field}, age, ${max})); } } }`)
     }
   }
   if (contract.compliance_mode === true) {
     const declared = g.ref(new Set(contract.ontology.entities.map((field) => field.name)))
-    out.push(`for (const k of Object.keys(e)) if (!${declared}.has(k)) V.push(M.undeclared(k));`)
+    out.push(`for (const k of Object.keys(e)) if (!${declared}.has(k)) (V ??= []).push(M.undeclared(k));`)
   }
   return out
 }
@@ -202,9 +206,10 @@ export const validatorSource = (contract: Contract, patterns: ReadonlyMap<FieldD
   const source = `"use strict";
 return function validate(e, now) {
 if (typeof e !== "object" || e === null || Array.isArray(e)) return NOT_OBJECT;
-const V = [];
+// No array until the first violation: a passing event allocates nothing.
+let V = null;
 ${body}
-return V.length === 0 ? PASSED : { passed: false, violations: V };
+return V === null ? PASSED : { passed: false, violations: V };
 };`
   return { source, data: g.data }
 }

@@ -18,6 +18,7 @@ import type { FieldType, Violation, ViolationKind } from "../../services/Contrac
  */
 export const rustNumber = (n: number): string => {
   const text = String(n)
+  if (!text.includes("e")) return text
   const exponent = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text)
   if (exponent === null) return text
   const [, sign, lead, fraction = "", power] = exponent
@@ -74,10 +75,11 @@ export const Messages = {
       "pattern_mismatch",
       `Field '${path}' value ${JSON.stringify(value)} is not a valid calendar date (expected YYYY-MM-DD)`
     ),
-  below: (path: string, value: number, min: number) =>
-    violation(path, "range_violation", `Field '${path}' value ${rustNumber(value)} is below minimum ${rustNumber(min)}`),
-  above: (path: string, value: number, max: number) =>
-    violation(path, "range_violation", `Field '${path}' value ${rustNumber(value)} exceeds maximum ${rustNumber(max)}`),
+  /** `min`/`max` come preformatted: they are constants of the contract. */
+  below: (path: string, value: number, min: string) =>
+    violation(path, "range_violation", `Field '${path}' value ${rustNumber(value)} is below minimum ${min}`),
+  above: (path: string, value: number, max: string) =>
+    violation(path, "range_violation", `Field '${path}' value ${rustNumber(value)} exceeds maximum ${max}`),
   notInEnum: (path: string, value: unknown, allowed: string) =>
     violation(path, "enum_violation", `Field '${path}' value ${JSON.stringify(value)} not in allowed set: ${allowed}`),
   metricMissing: (name: string, field: string) =>

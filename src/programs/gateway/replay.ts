@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto"
 import type { ContractVersion, ServedContract } from "./registry.ts"
 import type { GatewayStore, QuarantineRow, ReplayStamp, Writes } from "./store.ts"
-import { auditRow, quarantineRow } from "./ingest.ts"
+import { auditRow, quarantineRow } from "./rows.ts"
 import type { Refusal } from "./body.ts"
 
 /**
