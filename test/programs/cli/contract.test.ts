@@ -67,16 +67,19 @@ describe("strata gateway serve", () => {
       env: { PATH: process.env["PATH"] ?? "", HOME: dir, ORDERS_PII_SALT: "example-salt" },
       cwd: dir
     })
+    let output = ""
+    child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString()))
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = ""
-        child.stderr.on("data", (chunk: Buffer) => void (out += chunk.toString()))
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString()
-          if (out.includes("listening")) resolve()
-        })
-        child.once("exit", (code) => reject(new Error(`gateway exited with ${code}: ${out}`)))
-      })
+      // Poll until it answers: on a loaded machine start-up can take a while.
+      for (let started = Date.now();;) {
+        if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${output}`)
+        const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)
+        if (up && output.includes("listening")) break
+        if (Date.now() - started > 200_000) throw new Error(`gateway did not answer: ${output}`)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      assert.include(output, `strata gateway listening on http://127.0.0.1:${port}`)
       const response = await fetch(`http://127.0.0.1:${port}/v1/ingest/orders`, {
         method: "POST",
         headers: { "x-api-key": "cg_live_example_key", "content-type": "application/x-ndjson" },
@@ -87,9 +90,13 @@ describe("strata gateway serve", () => {
       assert.deepStrictEqual([body.passed, body.failed], [1, 2])
       assert.strictEqual(body.results[0]!.transformed_event.customer.email, "<REDACTED>")
     } finally {
-      const exited = new Promise((resolve) => child.once("exit", resolve))
-      child.kill("SIGINT")
-      await exited
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve))
+        child.kill("SIGINT")
+        const timer = setTimeout(() => child.kill("SIGKILL"), 20_000)
+        await exited
+        clearTimeout(timer)
+      }
     }
-  })
+  }, 300_000)
 })
