@@ -86,3 +86,11 @@ export const eventAt = (i: number): Record<string, unknown> => {
     channel: ["web", "app", "store"][i % 3]
   }
 }
+
+export const BATCH = 1000
+export const BATCHES = 40
+export const KEY = "cg_live_bench_key"
+
+/** The NDJSON bodies the ingest benchmark sends. */
+export const ingestBodies = () =>
+  Array.from({ length: BATCHES }, (_, b) => Array.from({ length: BATCH }, (_, i) => JSON.stringify(eventAt(b * BATCH + i))).join("\n") + "\n")
