@@ -75,7 +75,13 @@ export const parseContractYaml = (text: string, file: string): Result.Result<Con
   }
   const decoded = Schema.decodeUnknownResult(Contract)(withGlossaryAliases(value), { errors: "all" })
   if (Result.isFailure(decoded)) {
-    const problems = problemsFromIssue(decoded.failure.issue)
+    // `version: 1.0` is the classic slip: YAML reads the number 1.
+    const version = (value as { version?: unknown }).version
+    const problems = problemsFromIssue(decoded.failure.issue).map((problem) =>
+      typeof version === "number" && problem.path.length === 1 && problem.path[0] === "version"
+        ? { ...problem, message: `expected a string, got a number; quote it, as in version: "1.0"` }
+        : problem
+    )
     return Result.fail(toContractError(problems.length > 0 ? problems : [{ path: [], message: decoded.failure.message }], [source], file))
   }
   const names = nameProblems(decoded.success.ontology.entities, ["ontology", "entities"])
