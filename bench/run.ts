@@ -23,7 +23,8 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["cache-memory", () => import("./cache-memory.ts")],
   ["mapper", () => import("./mapper.ts")],
   ["manifest-list", () => import("./manifest-list.ts")],
-  ["plugin-cache", () => import("./plugin-cache.ts")]
+  ["plugin-cache", () => import("./plugin-cache.ts")],
+  ["contracts", () => import("./contracts.ts")]
 ]
 
 const filter = process.argv[2]

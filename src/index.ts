@@ -116,3 +116,12 @@ export * as RemoteProvider from "./programs/plugin/layers.ts"
 export * as HostServices from "./programs/plugin/hostServices.ts"
 /** Launching and supervising a provider process. @since 0.1.0 */
 export * as PluginHost from "./programs/plugin/host.ts"
+
+/** Data contracts (ContractGate format): models, errors, the service. @since 0.1.0 */
+export * as Contracts from "./services/Contracts.ts"
+/** YAML decoding, generated validators and PII transforms. @since 0.1.0 */
+export * as ContractsLive from "./layers/ContractsLive.ts"
+/** A client of the contract gateway. @since 0.1.0 */
+export * as ContractClient from "./services/ContractClient.ts"
+/** The ContractClient over effect/http. @since 0.1.0 */
+export * as ContractClientHttp from "./layers/ContractClientHttp.ts"

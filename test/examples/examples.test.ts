@@ -67,4 +67,11 @@ describe("examples", () => {
       `400 {"error":"The params of operation 'count' are not valid: Missing key at [\\"text\\"]."}`
     ])
   }, 120_000)
+  })
+
+  it("contracts/: the README's contract and events validate as shown (one event passes, exit 1)", () => {
+    const run = runStrata(["contract", "validate", `${EXAMPLES}contracts/orders.yaml`, `${EXAMPLES}contracts/events.jsonl`])
+    assert.strictEqual(run.code, 1, run.stderr)
+    assert.strictEqual(run.stdout.trim().split("\n").at(-1), "3 events, 1 passed, 2 failed (contract orders 1.0).")
+  })
 })

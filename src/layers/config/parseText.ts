@@ -89,14 +89,18 @@ const unresolvedAlias = (document: Document, lines: LineCounter): SyntaxProblem 
 const YAML_OPTIONS = { version: "1.1", merge: true, prettyErrors: false } as const
 
 /**
- * Parses YAML text.
+ * Parses YAML text (YAML 1.1 unless `options.version` says otherwise).
  *
  * @since 0.1.0
  * @category parsing
  */
-export const parseYaml = (text: string, file: string): Result.Result<ParsedText, SyntaxProblem> => {
+export const parseYaml = (
+  text: string,
+  file: string,
+  options: { readonly version?: "1.1" | "1.2" } = {}
+): Result.Result<ParsedText, SyntaxProblem> => {
   const lines = new LineCounter()
-  const document = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines })
+  const document = parseDocument(text, { ...YAML_OPTIONS, ...options, lineCounter: lines })
   const error = document.errors[0]
   if (error !== undefined) {
     return Result.fail({

@@ -8,6 +8,8 @@ import { Cause, Console, Effect } from "effect"
 import { CliError, Command } from "effect/cli"
 import { cat } from "./commands/cat.ts"
 import { config } from "./commands/config.ts"
+import { contract } from "./commands/contract.ts"
+import { gateway } from "./commands/gateway.ts"
 import { cp } from "./commands/cp.ts"
 import { glob } from "./commands/glob.ts"
 import { info } from "./commands/info.ts"
@@ -21,7 +23,7 @@ import { CliArgs } from "./args.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, sync, rm, info, glob, config, manifest, plugin] as const
+const subcommands = [ls, cat, cp, sync, rm, info, glob, config, manifest, plugin, contract, gateway] as const
 
 /**
  * @since 0.1.0
@@ -53,6 +55,8 @@ const describe = (error: unknown): Failure => {
       return { code: reasons.size === 1 && only !== undefined ? exitCodeOf(only) : ExitCode.failed, kind: "SyncError", message: error.message }
     }
     if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
+    if (tagged._tag === "ContractError") return { code: ExitCode.config, kind: "ContractError", message: tagged.message ?? "" }
+    if (tagged._tag === "ContractViolations") return { code: ExitCode.failed, kind: "ContractViolations", message: tagged.message ?? "" }
     // Errors that choose their own exit code (the plugin commands).
     if ("exitCode" in error && typeof error.exitCode === "number") {
       return { code: error.exitCode, kind: tagged._tag, message: tagged.message ?? "" }

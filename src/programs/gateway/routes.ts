@@ -1,0 +1,212 @@
+/**
+ * The gateway's HTTP routes (effect/http): ingest v0 and v1, quarantine
+ * listing and replay, health. Every route but `/health` needs an API key
+ * (`x-api-key`) allowed for the contract; every authenticated response
+ * carries the rate-limit headers. Errors are `{"error": sentence, "status"}`.
+ *
+ * @since 0.1.0
+ */
+import { ByteSize, Effect, Redacted, Result } from "effect"
+import { HttpIncomingMessage, HttpRouter, HttpServerResponse } from "effect/http"
+import type { HttpServerRequest } from "effect/http"
+import { makeAuthenticator, mayUse } from "./auth.ts"
+import type { ApiKey } from "./auth.ts"
+import { oversizedEvent, parseJsonBody, parseNdjson } from "./body.ts"
+import type { Refusal } from "./body.ts"
+import type { GatewayConfig } from "./config.ts"
+import { deprecatedBatch } from "./deprecated.ts"
+import { ingest } from "./ingest.ts"
+import { makeIdempotencyStore, makeRateLimiter } from "./limits.ts"
+import type { RateDecision } from "./limits.ts"
+import { resolveVersion } from "./registry.ts"
+import type { PinSource, ServedContract } from "./registry.ts"
+import { replay, replayTarget } from "./replay.ts"
+import type { GatewayStore } from "./store.ts"
+
+const V0_BODY_LIMIT = 1024 * 1024
+const V1_BODY_LIMIT = 10 * 1024 * 1024
+const V0_MAX_EVENTS = 1000
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  HttpServerResponse.text(JSON.stringify(body), { status, contentType: "application/json", headers })
+const fail = (refusal: Refusal, headers?: Record<string, string>) =>
+  json(refusal.status, { error: refusal.error, status: refusal.status }, headers)
+
+const rateHeaders = (rate: RateDecision): Record<string, string> => ({
+  "x-ratelimit-limit": String(rate.limit),
+  "x-ratelimit-remaining": String(rate.remaining),
+  "x-ratelimit-reset": String(rate.reset)
+})
+
+const tooLarge = (error: unknown): boolean => {
+  for (let e: unknown = error; typeof e === "object" && e !== null; e = (e as { cause?: unknown }).cause) {
+    if ((e as { _tag?: unknown })._tag === "MaxBytesError") return true
+  }
+  return false
+}
+
+/** The body, refused with 413 when it is larger than `limit` bytes. */
+const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) => {
+  const declared = Number(request.headers["content-length"] ?? "0")
+  if (declared > limit) return Effect.succeed(Result.fail<Refusal>({ status: 413, error: `Request body of ${declared} bytes exceeds the ${limit / 1024 / 1024} MB limit` }))
+  return request.arrayBuffer.pipe(
+    Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)),
+    Effect.map((buffer): Result.Result<Uint8Array, Refusal> => Result.succeed(new Uint8Array(buffer))),
+    Effect.catch((error) =>
+      Effect.succeed(Result.fail<Refusal>(
+        tooLarge(error) ? { status: 413, error: `Request body exceeds the ${limit / 1024 / 1024} MB limit` } : { status: 400, error: "Invalid request: the body could not be read" }
+      ))
+    )
+  )
+}
+
+const flag = (url: URL, name: string) => url.searchParams.get(name) === "true"
+
+/**
+ * The router layer of a gateway.
+ *
+ * @since 0.1.0
+ * @category routes
+ */
+export const gatewayRoutes = (options: {
+  readonly config: GatewayConfig
+  readonly contracts: ReadonlyMap<string, ServedContract>
+  readonly store: GatewayStore
+}) => {
+  const { contracts, store } = options
+  const authenticate = makeAuthenticator(options.config.content.api_keys)
+  const limit = options.config.content.rate_limit ?? { requests_per_second: 100, burst: 1000 }
+  const rateLimit = makeRateLimiter()
+  const idempotency = makeIdempotencyStore()
+  const decoder = new TextDecoder()
+
+  /** Authentication, rate limit and contract lookup shared by every contract route. */
+  const guard = (request: HttpServerRequest.HttpServerRequest, contractId: string | undefined) => {
+    const presented = request.headers["x-api-key"]
+    const key = presented === undefined ? undefined : authenticate(Redacted.make(presented))
+    if (key === undefined || (contractId !== undefined && !mayUse(key, contractId))) {
+      return Result.fail(json(401, { error: "Unauthorized: missing or invalid API key", status: 401 }))
+    }
+    const own = key.rateLimit ?? limit
+    const rate = rateLimit(key.name, own.requests_per_second, own.burst)
+    const headers = rateHeaders(rate)
+    if (!rate.allowed) {
+      return Result.fail(json(429, {
+        error: "rate_limit_exceeded",
+        detail: `API key '${key.name}' may send ${own.requests_per_second} requests per second (burst ${own.burst}).`,
+        retry_after_ms: rate.retryAfterMs
+      }, { ...headers, "retry-after": String(Math.ceil(rate.retryAfterMs / 1000)) }))
+    }
+    const contract = contractId === undefined ? undefined : contracts.get(contractId)
+    if (contractId !== undefined && contract === undefined) {
+      return Result.fail(fail({ status: 404, error: `Contract ${contractId} not found` }, headers))
+    }
+    return Result.succeed({ key, headers, contract })
+  }
+
+  const ingestRoute = (v1: boolean) => (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const url = new URL(request.url, "http://gateway")
+      const target = decodeURIComponent((yield* HttpRouter.params)["target"] ?? "")
+      const at = target.indexOf("@")
+      const contractId = !v1 && at !== -1 ? target.slice(0, at) : target
+      const guarded = guard(request, contractId)
+      if (Result.isFailure(guarded)) return guarded.failure
+      const { contract, headers } = guarded.success as { contract: ServedContract; headers: Record<string, string>; key: ApiKey }
+      const header = request.headers["x-contract-version"]?.trim()
+      const pathPin = !v1 && at !== -1 && at < target.length - 1 ? target.slice(at + 1) : undefined
+      const queryPin = v1 ? url.searchParams.get("version") ?? undefined : undefined
+      const pin: { version: string; source: PinSource } | undefined = header !== undefined && header !== ""
+        ? { version: header, source: "header" }
+        : pathPin !== undefined
+        ? { version: pathPin, source: "path" }
+        : queryPin !== undefined && queryPin !== ""
+        ? { version: queryPin, source: "query_param" }
+        : undefined
+      const idempotencyKey = v1 ? request.headers["idempotency-key"] : undefined
+      if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
+        return fail({ status: 400, error: "Invalid request: Idempotency-Key is longer than 255 characters" }, headers)
+      }
+      const body = yield* readBody(request, v1 ? V1_BODY_LIMIT : V0_BODY_LIMIT)
+      if (Result.isFailure(body)) return fail(body.failure, headers)
+      const dryRun = flag(url, "dry_run")
+      const scopedKey = idempotencyKey === undefined ? undefined : `${guarded.success.key.name}\u0000${contractId}\u0000${idempotencyKey}`
+      if (scopedKey !== undefined && !dryRun) {
+        const seen = idempotency.lookup(scopedKey, body.success)
+        if (seen === "conflict") {
+          return json(422, { error: "idempotency_conflict", detail: "A different request body was already submitted with this Idempotency-Key." }, headers)
+        }
+        if (seen !== undefined) {
+          return HttpServerResponse.text(seen.body, { status: seen.status, contentType: "application/json", headers: { ...headers, "x-idempotency-replay": "true" } })
+        }
+      }
+      const text = decoder.decode(body.success)
+      const ndjson = v1 && (request.headers["content-type"] ?? "").startsWith("application/x-ndjson")
+      const parsed = ndjson ? parseNdjson(text) : parseJsonBody(text)
+      if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
+      const events = parsed.success.events
+      if (events.length === 0) return fail({ status: 400, error: "Invalid request: Empty event batch" }, headers)
+      if (!v1 && events.length > V0_MAX_EVENTS) {
+        return fail({ status: 400, error: `Invalid request: Batch too large: ${events.length} events submitted, maximum is ${V0_MAX_EVENTS}` }, headers)
+      }
+      const oversized = oversizedEvent(events, body.success.length)
+      if (oversized !== undefined) return fail(oversized, headers)
+      const resolution = resolveVersion(contract, pin)
+      if (resolution._tag === "VersionNotFound") return fail({ status: 404, error: resolution.message }, headers)
+      if (resolution._tag === "NoStable") return fail({ status: 409, error: resolution.message }, headers)
+      const sourceIp = (request.headers["x-forwarded-for"]?.split(",")[0] ?? request.headers["x-real-ip"])?.trim() ?? null
+      const decision = resolution._tag === "Deprecated"
+        ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
+        : ingest({ contract, resolution, events, texts: parsed.success.texts, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
+      yield* store.persist(contract.id, decision.writes)
+      const responseBody = decision.body
+      if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: responseBody })
+      return HttpServerResponse.text(responseBody, { status: decision.status, contentType: "application/json", headers })
+    })
+
+  const listQuarantine = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.sync(() => {
+      const url = new URL(request.url, "http://gateway")
+      const contractId = url.searchParams.get("contract_id") ?? undefined
+      const guarded = guard(request, contractId)
+      if (Result.isFailure(guarded)) return guarded.failure
+      const { key, headers } = guarded.success
+      const limitParam = Number(url.searchParams.get("limit") ?? "100")
+      const size = Math.min(500, Math.max(1, Number.isFinite(limitParam) ? Math.floor(limitParam) : 100))
+      const offset = Math.max(0, Math.floor(Number(url.searchParams.get("offset") ?? "0")) || 0)
+      const rows = store.list(contractId, Number.MAX_SAFE_INTEGER, 0).filter((row) => mayUse(key, row.contract_id))
+      return json(200, rows.slice(offset, offset + size), headers)
+    })
+
+  const replayRoute = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const contractId = decodeURIComponent((yield* HttpRouter.params)["contract"] ?? "")
+      const guarded = guard(request, contractId)
+      if (Result.isFailure(guarded)) return guarded.failure
+      const { contract, headers } = guarded.success as { contract: ServedContract; headers: Record<string, string> }
+      const body = yield* readBody(request, V0_BODY_LIMIT)
+      if (Result.isFailure(body)) return fail(body.failure, headers)
+      const parsed = parseJsonBody(decoder.decode(body.success))
+      const request_ = Result.isSuccess(parsed) ? parsed.success.events[0] as { ids?: unknown; target_version?: unknown } : undefined
+      const ids = request_?.ids
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((id) => typeof id === "string")) {
+        return fail({ status: 400, error: "Invalid request: 'ids' must be a list of 1 to 1000 quarantine ids" }, headers)
+      }
+      const targetVersion = typeof request_?.target_version === "string" ? request_.target_version : undefined
+      const plan = replayTarget(contract, targetVersion)
+      if ("error" in plan) return fail(plan, headers)
+      const outcome = replay(contract, plan, ids as ReadonlyArray<string>, store)
+      yield* store.persist(contract.id, outcome.writes).pipe(
+        Effect.tapError(() => Effect.sync(() => outcome.claimed.forEach((id) => store.release(id))))
+      )
+      return json(200, outcome.body, headers)
+    })
+
+  return HttpRouter.use(Effect.fn("Gateway.routes")(function*(router) {
+    yield* router.add("GET", "/health", json(200, { status: "ok", service: "strata-gateway" }))
+    yield* router.add("POST", "/ingest/:target", ingestRoute(false))
+    yield* router.add("POST", "/v1/ingest/:target", ingestRoute(true))
+    yield* router.add("GET", "/quarantine", listQuarantine)
+    yield* router.add("POST", "/contracts/:contract/quarantine/replay", replayRoute)
+  }))
+}
