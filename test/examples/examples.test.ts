@@ -67,7 +67,6 @@ describe("examples", () => {
       `400 {"error":"The params of operation 'count' are not valid: Missing key at [\\"text\\"]."}`
     ])
   }, 120_000)
-  })
 
   it("contracts/: the README's contract and events validate as shown (one event passes, exit 1)", () => {
     const run = runStrata(["contract", "validate", `${EXAMPLES}contracts/orders.yaml`, `${EXAMPLES}contracts/events.jsonl`])
