@@ -74,7 +74,7 @@ describe("strata gateway serve", () => {
       // Poll until it answers: on a loaded machine start-up can take a while.
       for (let started = Date.now();;) {
         if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${output}`)
-        const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)
+        const up = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false)
         if (up && output.includes("listening")) break
         if (Date.now() - started > 200_000) throw new Error(`gateway did not answer: ${output}`)
         await new Promise((resolve) => setTimeout(resolve, 200))
@@ -83,7 +83,9 @@ describe("strata gateway serve", () => {
       const response = await fetch(`http://127.0.0.1:${port}/v1/ingest/orders`, {
         method: "POST",
         headers: { "x-api-key": "cg_live_example_key", "content-type": "application/x-ndjson" },
-        body: await import("node:fs/promises").then((fs) => fs.readFile(join(dir, "events.jsonl"), "utf8"))
+        body: await import("node:fs/promises").then((fs) => fs.readFile(join(dir, "events.jsonl"), "utf8")),
+        // A hung request fails the test with a message instead of running into the test's timeout.
+        signal: AbortSignal.timeout(60_000)
       })
       const body = await response.json() as { passed: number; failed: number; results: Array<{ transformed_event: { customer: { email: string } } }> }
       assert.strictEqual(response.status, 207)
