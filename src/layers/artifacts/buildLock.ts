@@ -51,7 +51,7 @@ export const makeBuildLocks = (client: StorageClientShape, root: string) => {
 
   /** Takes the lock; false when someone holds it. */
   const acquire = (hash: string): Effect.Effect<boolean, ArtifactError> =>
-    Effect.as(createOnly(client, urlOf(hash), encode({ host: hostname(), pid: process.pid, token: randomUUID() })), true)
+    createOnly(client, urlOf(hash), encode({ host: hostname(), pid: process.pid, token: randomUUID() }))
 
   /** Rewrites the lock while `effect` runs, then deletes it (also on failure and interruption). */
   const holding = <A, E>(hash: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>

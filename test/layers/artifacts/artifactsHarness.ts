@@ -20,8 +20,8 @@ export const Sum = artifactType({
   description: "The scaled sum of some numbers.",
   spec: Schema.Struct({
     values: Schema.Array(Schema.Finite),
-    scale: Schema.optionalKey(Schema.Finite).pipe(Schema.withDecodingDefaultKey(Effect.succeed(1))),
-    delayMs: Schema.optionalKey(Schema.Int).pipe(Schema.withDecodingDefaultKey(Effect.succeed(0)))
+    scale: Schema.Finite.pipe(Schema.withDecodingDefaultKey(Effect.succeed(1))),
+    delayMs: Schema.Int.pipe(Schema.withDecodingDefaultKey(Effect.succeed(0)))
   }),
   fields: { total: Fields.json(Schema.Number), log: Fields.text },
   build: (spec, out) =>
