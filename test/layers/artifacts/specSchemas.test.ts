@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import Ajv from "ajv"
+import { Ajv } from "ajv"
 import { specDictSchema, specListSchema, specSchema } from "../../../src/layers/artifacts/specSchemas.ts"
 import { TYPES } from "./artifactsHarness.ts"
 
