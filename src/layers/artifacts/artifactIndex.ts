@@ -2,11 +2,13 @@
  * The lookup index of one artifact root: every artifact directory's
  * `_meta_.json` and the hash of its spec, so a lookup by spec is a map
  * access. A refresh lists the root and re-reads only the metadata files
- * whose size, time or etag changed. On local disk, a refresh first compares
- * the modification times of the root and of the plain directories holding
- * artifacts with the last refresh (Artisan's file index does the same, with
- * the same 1 s padding for coarse clocks) and skips the listing when none
- * changed: a new artifact directory always changes its parent's time.
+ * whose size, time or etag changed. On local disk it walks the plain
+ * (non-artifact) directories instead, and reads a directory's entries again
+ * only when its modification time changed or is under 1 s old (Artisan's
+ * file index does the same, with the same padding for coarse clocks): a new
+ * artifact directory always changes its parent's time. Index entries keep
+ * the spec (which never changes); callers re-read the metadata of a
+ * candidate to see its current events.
  *
  * The search stops at artifact directories, as Artisan's: a directory with
  * a `_meta_.json` (valid or not) is never searched into, and one whose
@@ -64,7 +66,6 @@ export interface ArtifactIndex {
 export const makeIndex = (client: StorageClientShape, root: string): ArtifactIndex => {
   const known = new Map<string, Known>()
   const byHash = new Map<string, Set<string>>()
-  let directoryStamp: string | undefined
 
   const forget = (path: string) => {
     const previous = known.get(path)?.artifact
@@ -83,26 +84,14 @@ export const makeIndex = (client: StorageClientShape, root: string): ArtifactInd
     }
   }
 
-  /** The mtimes of the root and the plain directories holding artifacts, or undefined when not local or too fresh. */
-  const localStamp = Effect.gen(function*() {
-    const local = yield* localPathOf(client, root)
-    if (local === undefined) return undefined
-    const parents = new Set([""])
-    for (const path of known.keys()) {
-      const slash = path.lastIndexOf("/")
-      if (slash > 0) parents.add(path.slice(0, slash))
-    }
-    const times = yield* Effect.promise(() =>
-      Promise.all([...parents].toSorted().map((dir) => fsp.stat(joinPath(local, dir)).then((s) => s.mtimeMs, () => -1)))
-    )
-    return times.some((time) => Date.now() - time < MTIME_PADDING_MS) ? undefined : times.join(",")
-  })
+  const readMeta = (path: string) =>
+    Effect.map(readOptional(client, joinPath(root, joinPath(path, META_FILE))), (bytes) =>
+      bytes === undefined ? undefined : parseMeta(new TextDecoder().decode(bytes)))
 
   const rootKey = Effect.map(Effect.mapError(client.resolve(root), fromStorage), (resolved) => resolved.key.replace(/\/+$/, ""))
 
-  const refresh = Effect.gen(function*() {
-    const stamp = yield* localStamp
-    if (stamp !== undefined && stamp === directoryStamp) return
+  /** Any profile: one recursive listing; only changed metadata files are read again. */
+  const refreshByListing = Effect.gen(function*() {
     const base = yield* rootKey
     const metas = new Map<string, string>()
     yield* client.list(root).pipe(
@@ -125,14 +114,55 @@ export const makeIndex = (client: StorageClientShape, root: string): ArtifactInd
     }
     for (const path of known.keys()) if (!metas.has(path) || inside(path)) forget(path)
     const stale = [...metas].filter(([path, fileStamp]) => !inside(path) && known.get(path)?.stamp !== fileStamp)
-    yield* Effect.forEach(stale, ([path, fileStamp]) =>
-      Effect.map(readOptional(client, joinPath(root, joinPath(path, META_FILE))), (bytes) =>
-        remember(path, fileStamp, bytes === undefined ? undefined : parseMeta(new TextDecoder().decode(bytes)))), {
+    yield* Effect.forEach(stale, ([path, fileStamp]) => Effect.map(readMeta(path), (meta) => remember(path, fileStamp, meta)), {
       concurrency: 16,
       discard: true
     })
-    directoryStamp = (yield* localStamp) ?? undefined
   })
+
+  /** Local disk: plain directories are read again only when their time changed (or is too recent to trust). */
+  const plainDirectories = new Map<string, { readonly mtime: number; readonly children: ReadonlySet<string> }>()
+  const refreshLocal = (local: string) => {
+    const visit = (dir: string): Effect.Effect<void, ArtifactError> =>
+      Effect.gen(function*() {
+        const mtime = yield* Effect.promise(() => fsp.stat(joinPath(local, dir)).then((s) => s.mtimeMs, () => -1))
+        const cached = plainDirectories.get(dir)
+        let children = cached?.children
+        if (cached === undefined || cached.mtime !== mtime || Date.now() - mtime < MTIME_PADDING_MS) {
+          const names = yield* Effect.promise(() =>
+            fsp.readdir(joinPath(local, dir), { withFileTypes: true }).then((entries) => entries.filter((e) => e.isDirectory()).map((e) => e.name), () => [])
+          )
+          children = new Set(names.map((name) => joinPath(dir, name)))
+          for (const old of cached?.children ?? []) if (!children.has(old)) forgetTree(old)
+          plainDirectories.set(dir, { mtime, children })
+        }
+        // Known artifacts need nothing; only plain or new directories are looked into.
+        const unsettled = [...children ?? []].filter((child) => known.get(child)?.artifact === undefined)
+        yield* Effect.forEach(unsettled, (child) =>
+          Effect.gen(function*() {
+            // Checked on every refresh: a plain directory becomes an artifact when a meta file lands in it.
+            const meta = yield* readMeta(child)
+            const hasMeta = meta !== undefined || (yield* Effect.promise(() => fsp.access(joinPath(local, joinPath(child, META_FILE))).then(() => true, () => false)))
+            if (hasMeta) {
+              plainDirectories.delete(child)
+              return remember(child, "local", meta)
+            }
+            yield* visit(child)
+          }), { concurrency: 16, discard: true })
+      })
+    return visit("")
+  }
+
+  const forgetTree = (path: string) => {
+    for (const key of [...known.keys(), ...plainDirectories.keys()]) {
+      if (key === path || key.startsWith(`${path}/`)) {
+        forget(key)
+        plainDirectories.delete(key)
+      }
+    }
+  }
+
+  const refresh = Effect.flatMap(localPathOf(client, root), (local) => (local === undefined ? refreshByListing : refreshLocal(local)))
 
   const artifactsOf = (paths: Iterable<string>) =>
     [...paths].flatMap((path) => {
@@ -145,7 +175,7 @@ export const makeIndex = (client: StorageClientShape, root: string): ArtifactInd
     all: Effect.map(refresh, () => artifactsOf(known.keys())),
     invalidate: (path) => {
       forget(path)
-      directoryStamp = undefined
+      plainDirectories.delete(path)
     }
   }
 }
