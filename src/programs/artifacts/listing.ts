@@ -1,0 +1,50 @@
+/**
+ * One level of an artifact directory as the HTTP API shows it: entry names
+ * by stem (sorted, without those starting with `.` or `_`), its files with
+ * their times, and the directory's time (the latest of its `_meta_.json`
+ * and files: object stores keep no directory times).
+ *
+ * @since 0.1.0
+ */
+import { Effect, Stream } from "effect"
+import { extensionOf } from "../../layers/artifacts/fields.ts"
+import { fromStorage } from "../../layers/artifacts/store.ts"
+import type { ArtifactError } from "../../services/Artifacts.ts"
+import type { StorageClientShape } from "../../services/StorageClient.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface DirectoryListing {
+  readonly names: ReadonlyArray<string>
+  readonly files: ReadonlyArray<{ readonly name: string; readonly lastModified: Date }>
+  readonly lastModified: Date | undefined
+}
+
+/**
+ * The listing, or undefined when the URL is not a directory.
+ *
+ * @since 0.1.0
+ * @category listing
+ */
+export const listDirectory = (client: StorageClientShape, url: string): Effect.Effect<DirectoryListing | undefined, ArtifactError> =>
+  Effect.gen(function*() {
+    const info = yield* client.info(url).pipe(
+      Effect.map((meta) => meta as typeof meta | undefined),
+      Effect.catchIf((error) => error.reason === "NotFound", () => Effect.succeed(undefined)),
+      Effect.mapError(fromStorage)
+    )
+    if (info === undefined || info.type !== "directory") return undefined
+    const base = url.replace(/\/+$/, "").length + 1
+    const entries = yield* Stream.runCollect(client.list(url, { recursive: false })).pipe(Effect.mapError(fromStorage))
+    const files = entries.filter((entry) => entry.type === "file").map((entry) => ({ name: entry.url.slice(base), lastModified: entry.lastModified }))
+    const names = new Set<string>()
+    for (const entry of entries) {
+      const name = entry.url.slice(base).replace(/\/+$/, "")
+      const stem = entry.type === "file" && extensionOf(name) !== "" ? name.slice(0, -extensionOf(name).length) : name
+      if (!stem.startsWith(".") && !stem.startsWith("_")) names.add(stem)
+    }
+    const times = files.map((file) => file.lastModified.getTime())
+    return { names: [...names].toSorted(), files, lastModified: times.length === 0 ? undefined : new Date(Math.max(...times)) }
+  })
