@@ -61,6 +61,17 @@ const statusOf = (error: ArtifactError): number => {
 
 const httpDate = (date: Date) => date.toUTCString()
 
+const respondWithTime = (body: Uint8Array, contentType: string, modified: Date | undefined, ifModifiedSince: string | undefined) => {
+  const since = ifModifiedSince === undefined ? Number.NaN : Date.parse(ifModifiedSince)
+  // Capped at now - 2 s like Artisan: a time this recent may still change within its second.
+  const time = modified === undefined ? undefined : Math.min(modified.getTime(), Date.now() - 2000)
+  if (time !== undefined && !Number.isNaN(since) && Math.floor(time / 1000) * 1000 <= since) {
+    return Effect.succeed(HttpServerResponse.empty({ status: 304, headers: COMMON }))
+  }
+  const headers = time === undefined ? COMMON : { ...COMMON, "last-modified": httpDate(new Date(time)) }
+  return Effect.succeed(HttpServerResponse.uint8Array(body, { headers, contentType }))
+}
+
 /**
  * @since 0.1.0
  * @category models
@@ -118,17 +129,6 @@ export const makeApi = (options: ApiOptions = {}) =>
       const type = CONTENT_TYPES[extensionOf(file.name)] ?? "application/octet-stream"
       return yield* respondWithTime(bytes, type, file.lastModified, ifModifiedSince)
     })
-
-    const respondWithTime = (body: Uint8Array, contentType: string, modified: Date | undefined, ifModifiedSince: string | undefined) => {
-      const since = ifModifiedSince === undefined ? Number.NaN : Date.parse(ifModifiedSince)
-      // Capped at now - 2 s like Artisan: a time this recent may still change within its second.
-      const time = modified === undefined ? undefined : Math.min(modified.getTime(), Date.now() - 2000)
-      if (time !== undefined && !Number.isNaN(since) && Math.floor(time / 1000) * 1000 <= since) {
-        return Effect.succeed(HttpServerResponse.empty({ status: 304, headers: COMMON }))
-      }
-      const headers = time === undefined ? COMMON : { ...COMMON, "last-modified": httpDate(new Date(time)) }
-      return Effect.succeed(HttpServerResponse.uint8Array(body, { headers, contentType }))
-    }
 
     const post = Effect.fn("ArtifactsApi.post")(function*(request: HttpServerRequest.HttpServerRequest) {
       const body = new Uint8Array(yield* Effect.orElseSucceed(request.arrayBuffer, () => new ArrayBuffer(0)))
