@@ -74,3 +74,14 @@ export * as MapperModules from "./layers/mapper/modules.ts"
 export * as MapperFields from "./layers/mapper/fields.ts"
 /** The ObjectMapper implementation (plans compiled once per schema). @since 0.1.0 */
 export * as ObjectMapperLive from "./layers/ObjectMapperLive.ts"
+
+/** The artifacts contract: artifact types, `Artifacts`, `ArtifactError`, access modes. @since 0.1.0 */
+export * as Artifacts from "./services/Artifacts.ts"
+/** Who runs builds (`ArtifactBuilder`); swap its layer to run them elsewhere. @since 0.1.0 */
+export * as ArtifactBuilder from "./services/ArtifactBuilder.ts"
+/** The Artifacts service over StorageClient, and the in-process builder. @since 0.1.0 */
+export * as ArtifactsLive from "./layers/artifacts/ArtifactsLive.ts"
+/** Field codecs (text, json, cbor, list, ndarray, bytes) and the reader/writer registry. @since 0.1.0 */
+export * as ArtifactFields from "./layers/artifacts/fields.ts"
+/** JSON Schemas of specs (spec, spec-list, spec-dict). @since 0.1.0 */
+export * as ArtifactSchemas from "./layers/artifacts/specSchemas.ts"

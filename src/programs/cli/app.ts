@@ -6,6 +6,7 @@
  */
 import { Cause, Console, Effect } from "effect"
 import { CliError, Command } from "effect/cli"
+import { artifacts } from "./commands/artifacts.ts"
 import { cat } from "./commands/cat.ts"
 import { config } from "./commands/config.ts"
 import { cp } from "./commands/cp.ts"
@@ -16,7 +17,7 @@ import { rm } from "./commands/rm.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, rm, info, glob, config] as const
+const subcommands = [ls, cat, cp, rm, info, glob, config, artifacts] as const
 
 /**
  * @since 0.1.0
@@ -41,11 +42,15 @@ const describe = (error: unknown): Failure => {
     if (tagged._tag === "StorageError" && tagged.reason !== undefined) {
       return { code: exitCodeOf(tagged.reason as never), kind: tagged.reason, message: tagged.message ?? "" }
     }
+    if (tagged._tag === "ArtifactError") return { code: artifactExitCode(tagged.reason), kind: tagged.reason ?? "ArtifactError", message: tagged.message ?? "" }
     if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
     if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message: tagged.message ?? "" }
   }
   return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }
 }
+
+const artifactExitCode = (reason: string | undefined): number =>
+  reason === "NotFound" ? ExitCode.notFound : reason === "InvalidPath" ? ExitCode.invalidPath : reason === "InvalidSpec" || reason === "UnknownType" ? ExitCode.usage : ExitCode.failed
 
 const sentence = (message: string): string => {
   const trimmed = message.trim()
