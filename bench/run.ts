@@ -18,7 +18,8 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["storage-s3", () => import("./storage-s3.ts")],
   ["cache-redis", () => import("./cache-redis.ts")],
   ["cache-memory", () => import("./cache-memory.ts")],
-  ["mapper", () => import("./mapper.ts")]
+  ["mapper", () => import("./mapper.ts")],
+  ["artifacts", () => import("./artifacts.ts")]
 ]
 
 const filter = process.argv[2]
