@@ -81,6 +81,8 @@ export * as Artifacts from "./services/Artifacts.ts"
 export * as ArtifactBuilder from "./services/ArtifactBuilder.ts"
 /** The Artifacts service over StorageClient, and the in-process builder. @since 0.1.0 */
 export * as ArtifactsLive from "./layers/artifacts/ArtifactsLive.ts"
+/** A builder running each build in a worker thread, with bounded concurrency. @since 0.1.0 */
+export * as ArtifactWorkerBuilder from "./layers/artifacts/workerBuilder.ts"
 /** Field codecs (text, json, cbor, list, ndarray, bytes) and the reader/writer registry. @since 0.1.0 */
 export * as ArtifactFields from "./layers/artifacts/fields.ts"
 /** JSON Schemas of specs (spec, spec-list, spec-dict). @since 0.1.0 */
