@@ -48,11 +48,13 @@ const run = Effect.gen(function*() {
   yield* type.build(spec.decoded, artifact)
 }).pipe(Effect.scoped, Effect.provide(ObjectMapperLive.layer))
 
-const exit = await Effect.runPromiseExit(run)
-if (Exit.isSuccess(exit)) {
-  parentPort?.postMessage({ ok: true })
-} else {
+const reply = (exit: Exit.Exit<void, unknown>) => {
+  if (Exit.isSuccess(exit)) return { ok: true }
   const error = Cause.squash(exit.cause)
   const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
-  parentPort?.postMessage({ ok: false, message: message.split("\n")[0] ?? message })
+  return { ok: false, message: message.split("\n")[0] ?? message }
 }
+
+// A worker_threads port, not a window: there is no target origin to give.
+// oxlint-disable-next-line unicorn/require-post-message-target-origin
+parentPort?.postMessage(reply(await Effect.runPromiseExit(run)))
