@@ -121,11 +121,13 @@ export const make = (options: ArtifactsOptions) =>
       }
     })
 
-    const runBuild = Effect.fn("Artifacts.runBuild")(function*(type: AnyArtifactType, spec: EncodedSpec) {
-      // We hold the spec's lock: any unfinished match was left by a dead builder.
-      for (const stale of yield* matches(spec)) {
-        if (!hasSucceeded(stale.meta)) yield* metas.finish(stale.path, stale.meta, "The build was interrupted before it finished.")
-      }
+    /** Runs under the spec's lock: a finished match (built while we waited) is returned, else the type is built. */
+    const buildLocked = Effect.fn("Artifacts.runBuild")(function*(type: AnyArtifactType, spec: EncodedSpec) {
+      const found = yield* matches(spec)
+      const done = found.find((entry) => hasSucceeded(entry.meta))
+      if (done !== undefined) return done
+      // Any unfinished match was left by a dead builder: we hold its lock.
+      for (const stale of found) yield* metas.finish(stale.path, stale.meta, "The build was interrupted before it finished.")
       const path = yield* createDirectory(type, spec)
       index.invalidate(path)
       const artifact = open(path, "write", undefined, type, spec.decoded)
@@ -146,12 +148,8 @@ export const make = (options: ArtifactsOptions) =>
         const done = yield* finished(spec)
         if (done !== undefined) return open(done.path, "read-sync", done.meta, type, spec.decoded)
         if (yield* locks.acquire(spec.hash)) {
-          const built = yield* locks.holding(spec.hash, Effect.gen(function*() {
-            const raced = yield* finished(spec)
-            return raced === undefined ? { path: (yield* runBuild(type, spec)).path, meta: undefined } : raced
-          }))
-          const meta = built.meta ?? (yield* metas.read(built.path))
-          return open(built.path, "read-sync", meta, type, spec.decoded)
+          const built = yield* locks.holding(spec.hash, buildLocked(type, spec))
+          return open(built.path, "read-sync", built.meta, type, spec.decoded)
         }
         const lock = yield* locks.state(spec.hash)
         if (lock.state === "stale") yield* locks.breakStale(spec.hash, lock.etag)
