@@ -165,7 +165,8 @@ export const make = (options: ArtifactsOptions) =>
 
     const recover = Effect.fn("Artifacts.recover")(function*(rawPath: string, mode: AccessMode = "read-sync", wanted?: AnyArtifactType) {
       const path = yield* checkRelative(rawPath)
-      const meta = mode === "read-sync" ? yield* awaitBuilt(path) : yield* metas.readChecked(path)
+      const found = yield* metas.readChecked(path)
+      const meta = found !== undefined && mode === "read-sync" ? yield* awaitBuilt(path) : found
       if (meta === undefined) {
         if (wanted !== undefined) return yield* new ArtifactError({ reason: "NotAnArtifact", message: `${path} has no _meta_.json, so it is not a ${wanted.name}.`, path })
         if (yield* metas.isEmpty(path)) return yield* new ArtifactError({ reason: "NotFound", message: `${path} does not exist under ${root}.`, path })

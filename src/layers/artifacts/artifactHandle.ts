@@ -8,13 +8,13 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { ArtifactError } from "../../services/Artifacts.ts"
 import type { AccessMode, Artifact, ArtifactMetaView, FieldCodec, FieldCodecs } from "../../services/Artifacts.ts"
 import type { StorageClientShape } from "../../services/StorageClient.ts"
 import { extensionOf, readerFor, writerFor } from "./fields.ts"
 import { appendToList, encodeList, readList } from "./persistentFiles.ts"
-import { fromStorage, joinPath, localPathOf, readOptional, writeFile } from "./store.ts"
+import { fromStorage, joinPath, listEntries, localPathOf, readOptional, writeFile } from "./store.ts"
 
 /**
  * @since 0.1.0
@@ -76,15 +76,8 @@ export const makeArtifact = (options: HandleOptions): Artifact => {
       : Effect.fail(fail("InvalidField", `${path} has no field ${JSON.stringify(field)} (fields: ${Object.keys(options.fields).join(", ") || "none"}).`))
 
   /** Names directly in the directory: files with their extension, directories with a trailing "/". */
-  const listing = client.list(url, { recursive: false }).pipe(
-    Stream.map((entry) => {
-      const name = entry.url.slice(url.replace(/\/+$/, "").length + 1).replace(/\/+$/, "")
-      return entry.type === "directory" ? `${name}/` : name
-    }),
-    Stream.runCollect,
-    Effect.catchIf((error) => error.reason === "NotFound", () => Effect.succeed([] as Array<string>)),
-    Effect.mapError(fromStorage)
-  )
+  const listing = Effect.map(listEntries(client, url), (entries) =>
+    entries.map((entry) => (entry.type === "directory" ? `${entry.name}/` : entry.name)))
 
   const fileNamed = (name: string) =>
     Effect.map(listing, (names) => names.find((entry) => entry === name) ?? names.find((entry) => !entry.endsWith("/") && stemOf(entry) === name))

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Effect, Stream } from "effect"
 import { ArtifactError } from "../../services/Artifacts.ts"
 import type { StorageClientShape } from "../../services/StorageClient.ts"
 import { FILESYSTEM_PROFILE } from "../../services/StorageConfig.ts"
@@ -102,3 +102,34 @@ export const localPathOf = (client: StorageClientShape, url: string): Effect.Eff
  * @category waiting
  */
 export const backoff = (attempt: number) => Effect.sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 6)))
+
+/**
+ * One entry directly inside a directory.
+ *
+ * @since 0.1.0
+ * @category listing
+ */
+export interface DirectoryEntry {
+  readonly name: string
+  readonly type: "file" | "directory"
+  readonly lastModified: Date
+}
+
+/**
+ * The entries directly inside a directory URL (none when it does not exist),
+ * named relative to it whatever form the URL has (relative path, `file://` ...).
+ *
+ * @since 0.1.0
+ * @category listing
+ */
+export const listEntries = (client: StorageClientShape, url: string): Effect.Effect<ReadonlyArray<DirectoryEntry>, ArtifactError> =>
+  Effect.gen(function*() {
+    const { key } = yield* Effect.mapError(client.resolve(url), fromStorage)
+    const base = key.replace(/\/+$/, "")
+    const skip = base === "" ? 0 : base.length + 1
+    const entries = yield* Stream.runCollect(client.list(url, { recursive: false })).pipe(
+      Effect.catchIf((error) => error.reason === "NotFound", () => Effect.succeed([])),
+      Effect.mapError(fromStorage)
+    )
+    return entries.map((entry) => ({ name: entry.key.slice(skip).replace(/\/+$/, ""), type: entry.type, lastModified: entry.lastModified }))
+  })

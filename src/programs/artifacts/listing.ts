@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { extensionOf } from "../../layers/artifacts/fields.ts"
-import { fromStorage } from "../../layers/artifacts/store.ts"
+import { fromStorage, listEntries } from "../../layers/artifacts/store.ts"
 import type { ArtifactError } from "../../services/Artifacts.ts"
 import type { StorageClientShape } from "../../services/StorageClient.ts"
 
@@ -36,13 +36,11 @@ export const listDirectory = (client: StorageClientShape, url: string): Effect.E
       Effect.mapError(fromStorage)
     )
     if (info === undefined || info.type !== "directory") return undefined
-    const base = url.replace(/\/+$/, "").length + 1
-    const entries = yield* Stream.runCollect(client.list(url, { recursive: false })).pipe(Effect.mapError(fromStorage))
-    const files = entries.filter((entry) => entry.type === "file").map((entry) => ({ name: entry.url.slice(base), lastModified: entry.lastModified }))
+    const entries = yield* listEntries(client, url)
+    const files = entries.filter((entry) => entry.type === "file").map(({ lastModified, name }) => ({ name, lastModified }))
     const names = new Set<string>()
-    for (const entry of entries) {
-      const name = entry.url.slice(base).replace(/\/+$/, "")
-      const stem = entry.type === "file" && extensionOf(name) !== "" ? name.slice(0, -extensionOf(name).length) : name
+    for (const { name, type } of entries) {
+      const stem = type === "file" && extensionOf(name) !== "" ? name.slice(0, -extensionOf(name).length) : name
       if (!stem.startsWith(".") && !stem.startsWith("_")) names.add(stem)
     }
     const times = files.map((file) => file.lastModified.getTime())

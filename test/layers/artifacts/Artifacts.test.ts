@@ -147,8 +147,22 @@ for (const [where, rootOf] of ROOTS) {
           assert.deepStrictEqual(yield* notes.entries, ["config", "losses", "point", "readme"])
           const badName = yield* Effect.flip(notes.writeEntry("../x", 1))
           assert.strictEqual(badName.reason, "InvalidPath")
+          // A directory without _meta_.json opens as a dynamic artifact in the default (read-sync) mode too.
+          assert.deepStrictEqual(yield* (yield* artifacts.recover("notes")).entries, ["config", "losses", "point", "readme"])
         })
       ))
   })
 }
 
+
+describe("Artifacts under a relative local root", () => {
+  it.live("names entries relative to the artifact, whatever form the root URL has", () => {
+    const dir = scratchDir()
+    return Effect.gen(function*() {
+      const artifacts = yield* Artifacts
+      const built = yield* artifacts.build(Sum, { values: [1] })
+      assert.deepStrictEqual(yield* built.entries, ["log", "total"])
+      assert.strictEqual(yield* built.readEntry("log"), "summed 1 values")
+    }).pipe(Effect.provide(artifactsLayer("store/relative", clientLayer(dir))))
+  })
+})
