@@ -13,10 +13,10 @@ const PERMISSIONS = [
 ]
 
 /** Runs `body` against a real server on 127.0.0.1 with its base URL. */
-const withServer = <A>(body: (base: string) => Promise<A>) => {
+const withServer = <A>(body: (base: string) => Promise<A>, permissions: typeof PERMISSIONS | "open" = PERMISSIONS) => {
   const dir = scratchDir()
   const root = `${dir}/root`
-  const server = layerServer({ host: "127.0.0.1", port: 0, permissions: PERMISSIONS }).pipe(
+  const server = layerServer({ host: "127.0.0.1", port: 0, permissions: permissions === "open" ? undefined : permissions }).pipe(
     Layer.provide(artifactsLayer(root, clientLayer(dir)))
   )
   return Effect.gen(function*() {
@@ -114,4 +114,16 @@ describe("artifacts HTTP API", () => {
       assert.strictEqual((await request(base, "/schemas/other", { password: "reader-pw" })).status, 404)
       assert.strictEqual((await request(base, "/schemas/spec", { method: "POST", password: "admin-pw" })).status, 405)
     }))
+
+  it.live("is open to everyone by default (Artisan's policy) and answers HEAD with headers only", () =>
+    withServer(async (base) => {
+      const created = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Sum", values: [2] }) })
+      assert.strictEqual(created.status, 201)
+      const head = await request(base, "/artifacts/Sum_0000/log", { method: "HEAD" })
+      assert.strictEqual(head.status, 200)
+      assert.strictEqual(head.headers.get("content-type"), "text/plain; charset=utf-8")
+      assert.strictEqual(await head.text(), "")
+      assert.strictEqual(await (await request(base, "/artifacts/Sum_0000/log")).text(), "summed 1 values")
+      assert.strictEqual((await request(base, "/artifacts/Sum_0000", { method: "DELETE" })).status, 204)
+    }, "open"))
 })
