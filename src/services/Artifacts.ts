@@ -117,6 +117,11 @@ export interface Artifact<F extends FieldCodecs = FieldCodecs, Spec = unknown> {
   readonly writeEntry: (name: string, value: unknown) => Effect.Effect<void, ArtifactError>
   /** Appends items to a list entry (`<name>.cbor`, the appendable list layout) without rewriting it on local disk. */
   readonly append: (name: string, items: ReadonlyArray<unknown>) => Effect.Effect<void, ArtifactError>
+  /**
+   * Appends rows along the first axis of an array entry (`<name>.cbor`, RFC 8746 tag 40), creating it when missing;
+   * `rows` is an n-dimensional array (`NdArray` from the CBOR codec) of the file's element type and trailing shape.
+   */
+  readonly appendRows: (name: string, rows: unknown) => Effect.Effect<void, ArtifactError>
   readonly deleteEntry: (name: string) => Effect.Effect<void, ArtifactError>
 }
 

@@ -12,8 +12,10 @@ import { Effect } from "effect"
 import { ArtifactError } from "../../services/Artifacts.ts"
 import type { AccessMode, Artifact, ArtifactMetaView, FieldCodec, FieldCodecs } from "../../services/Artifacts.ts"
 import type { StorageClientShape } from "../../services/StorageClient.ts"
-import { extensionOf, readerFor, writerFor } from "./fields.ts"
-import { appendToList, encodeList, readList } from "./persistentFiles.ts"
+import { cbor, extensionOf, readerFor, writerFor } from "./fields.ts"
+import { NdArray } from "./cbor.ts"
+import { appendToArray, appendToList, encodeList, readArray, readList } from "./persistentFiles.ts"
+import { concatRows } from "./rows.ts"
 import { fromStorage, joinPath, listEntries, localPathOf, readOptional, writeFile } from "./store.ts"
 
 /**
@@ -104,6 +106,24 @@ export const makeArtifact = (options: HandleOptions): Artifact => {
       yield* writeFile(client, fileUrl(fileName), encodeList([...before, ...items]))
     })
 
+  const appendRows = (name: string, rows: unknown) =>
+    Effect.gen(function*() {
+      yield* writable
+      yield* checkName(name)
+      if (!(rows instanceof NdArray)) return yield* fail("InvalidField", `Rows appended to ${path}/${name} must be an NdArray.`)
+      const fileName = `${stemOf(name)}.cbor`
+      const local = yield* localPathOf(client, fileUrl(fileName))
+      if (local !== undefined) {
+        return yield* appendToArray(local, rows).pipe(Effect.mapError((cause) => fail("InvalidField", `${path}/${fileName}: ${cause.message}`, cause)))
+      }
+      const existing = yield* readOptional(client, fileUrl(fileName))
+      const grown = yield* Effect.try({
+        try: () => (existing === undefined ? rows : concatRows(readArray(existing), rows)),
+        catch: (cause) => fail("InvalidField", `${path}/${fileName}: ${cause instanceof Error ? cause.message : String(cause)}`, cause)
+      })
+      yield* writeFile(client, fileUrl(fileName), cbor.encode(grown))
+    })
+
   return {
     url,
     path,
@@ -127,6 +147,7 @@ export const makeArtifact = (options: HandleOptions): Artifact => {
         yield* encodeFile(fileName, codec, value)
       }),
     append,
+    appendRows,
     deleteEntry: (name) =>
       Effect.gen(function*() {
         yield* writable

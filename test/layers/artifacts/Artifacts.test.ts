@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { NdArray } from "../../../src/layers/artifacts/cbor.ts"
 import { META_FILE } from "../../../src/layers/artifacts/meta.ts"
 import { Artifacts } from "../../../src/services/Artifacts.ts"
 import { StorageClient } from "../../../src/services/StorageClient.ts"
@@ -144,11 +145,18 @@ for (const [where, rootOf] of ROOTS) {
           const header = (yield* client.read(`${root}/notes/losses.cbor`)).subarray(0, 9)
           assert.strictEqual(Buffer.from(header).toString("hex"), "9b0000000000000003")
           yield* notes.deleteEntry("raw")
-          assert.deepStrictEqual(yield* notes.entries, ["config", "losses", "point", "readme"])
+          yield* notes.appendRows("grid", new NdArray([1, 2], Float64Array.of(1, 2)))
+          yield* notes.appendRows("grid", new NdArray([2, 2], Float64Array.of(3, 4, 5, 6)))
+          const grid = (yield* notes.readEntry("grid")) as NdArray
+          assert.deepStrictEqual(grid.shape, [3, 2])
+          assert.deepStrictEqual([...grid.data], [1, 2, 3, 4, 5, 6])
+          const mismatch = yield* Effect.flip(notes.appendRows("grid", new NdArray([1, 3], Float64Array.of(1, 2, 3))))
+          assert.match(mismatch.message, /^notes\/grid\.cbor: Container and item shapes or element types do not match\.$/)
+          assert.deepStrictEqual(yield* notes.entries, ["config", "grid", "losses", "point", "readme"])
           const badName = yield* Effect.flip(notes.writeEntry("../x", 1))
           assert.strictEqual(badName.reason, "InvalidPath")
           // A directory without _meta_.json opens as a dynamic artifact in the default (read-sync) mode too.
-          assert.deepStrictEqual(yield* (yield* artifacts.recover("notes")).entries, ["config", "losses", "point", "readme"])
+          assert.deepStrictEqual(yield* (yield* artifacts.recover("notes")).entries, ["config", "grid", "losses", "point", "readme"])
         })
       ))
   })
