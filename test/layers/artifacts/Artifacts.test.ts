@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { NdArray } from "../../../src/layers/artifacts/cbor.ts"
 import { META_FILE } from "../../../src/layers/artifacts/meta.ts"
 import { Artifacts } from "../../../src/services/Artifacts.ts"
@@ -76,6 +76,21 @@ for (const [where, rootOf] of ROOTS) {
           assert.strictEqual(a.path, b.path)
           assert.strictEqual(buildsOf("Sum") - before, 1)
           assert.strictEqual(yield* b.read("total"), 5)
+        })
+      ))
+
+    it.live("read-async reads entries as they appear; read-sync waits for the build to finish", () =>
+      withService(() =>
+        Effect.gen(function*() {
+          const artifacts = yield* Artifacts
+          const building = yield* Effect.forkChild(artifacts.build(Sum, { values: [3], delayMs: 400 }))
+          yield* Effect.sleep(150)
+          const early = yield* artifacts.recover("Sum_0000", "read-async", Sum)
+          assert.deepStrictEqual(early.meta?.events.map((event) => event.type), ["Start"])
+          assert.strictEqual(yield* early.read("total"), 3)
+          const finished = yield* artifacts.recover("Sum_0000", "read-sync", Sum)
+          assert.deepStrictEqual(finished.meta?.events.map((event) => event.type), ["Start", "Success"])
+          yield* Fiber.join(building)
         })
       ))
 
