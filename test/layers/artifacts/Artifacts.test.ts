@@ -79,6 +79,25 @@ for (const [where, rootOf] of ROOTS) {
         })
       ))
 
+    it.live("searches plain directories but never inside an artifact directory", () =>
+      withService((root) =>
+        Effect.gen(function*() {
+          const artifacts = yield* Artifacts
+          const client = yield* StorageClient
+          yield* artifacts.build(Sum, { values: [1] })
+          const stored = (values: Array<number>) =>
+            new TextEncoder().encode(JSON.stringify({
+              spec: { type: "Sum", values, scale: 1, delayMs: 0 },
+              events: [{ type: "Start", timestamp: "2026-01-01T00:00:00.000000" }, { type: "Success", timestamp: "2026-01-01T00:00:01.000000" }]
+            }))
+          yield* client.write(`${root}/Sum_0000/nested/${META_FILE}`, stored([2]))
+          yield* client.write(`${root}/by-hand/deeper/${META_FILE}`, stored([3]))
+          assert.strictEqual((yield* artifacts.find(Sum, { values: [3] }))?.path, "by-hand/deeper")
+          assert.strictEqual(yield* artifacts.find(Sum, { values: [2] }), undefined)
+          assert.strictEqual((yield* artifacts.build(Sum, { values: [2] })).path, "Sum_0001")
+        })
+      ))
+
     it.live("read-async reads entries as they appear; read-sync waits for the build to finish", () =>
       withService(() =>
         Effect.gen(function*() {
