@@ -13,6 +13,13 @@ const ROOTS = [
   ["memory profile", (dir: string) => `msc://m1/${dir.split("/").pop()}/root`]
 ] as const
 
+/** A finished Sum's `_meta_.json`, written by hand. */
+const stored = (values: Array<number>) =>
+  new TextEncoder().encode(JSON.stringify({
+    spec: { type: "Sum", values, scale: 1, delayMs: 0 },
+    events: [{ type: "Start", timestamp: "2026-01-01T00:00:00.000000" }, { type: "Success", timestamp: "2026-01-01T00:00:01.000000" }]
+  }))
+
 const buildsOf = (name: string) => builds.get(name) ?? 0
 
 for (const [where, rootOf] of ROOTS) {
@@ -85,11 +92,6 @@ for (const [where, rootOf] of ROOTS) {
           const artifacts = yield* Artifacts
           const client = yield* StorageClient
           yield* artifacts.build(Sum, { values: [1] })
-          const stored = (values: Array<number>) =>
-            new TextEncoder().encode(JSON.stringify({
-              spec: { type: "Sum", values, scale: 1, delayMs: 0 },
-              events: [{ type: "Start", timestamp: "2026-01-01T00:00:00.000000" }, { type: "Success", timestamp: "2026-01-01T00:00:01.000000" }]
-            }))
           yield* client.write(`${root}/Sum_0000/nested/${META_FILE}`, stored([2]))
           yield* client.write(`${root}/by-hand/deeper/${META_FILE}`, stored([3]))
           assert.strictEqual((yield* artifacts.find(Sum, { values: [3] }))?.path, "by-hand/deeper")
