@@ -24,7 +24,8 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["mapper", () => import("./mapper.ts")],
   ["manifest-list", () => import("./manifest-list.ts")],
   ["plugin-cache", () => import("./plugin-cache.ts")],
-  ["contracts", () => import("./contracts.ts")]
+  ["contracts", () => import("./contracts.ts")],
+  ["artifacts", () => import("./artifacts.ts")]
 ]
 
 const filter = process.argv[2]

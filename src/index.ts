@@ -125,3 +125,16 @@ export * as ContractsLive from "./layers/ContractsLive.ts"
 export * as ContractClient from "./services/ContractClient.ts"
 /** The ContractClient over effect/http. @since 0.1.0 */
 export * as ContractClientHttp from "./layers/ContractClientHttp.ts"
+
+/** The artifacts contract: artifact types, `Artifacts`, `ArtifactError`, access modes. @since 0.1.0 */
+export * as Artifacts from "./services/Artifacts.ts"
+/** Who runs builds (`ArtifactBuilder`); swap its layer to run them elsewhere. @since 0.1.0 */
+export * as ArtifactBuilder from "./services/ArtifactBuilder.ts"
+/** The Artifacts service over StorageClient, and the in-process builder. @since 0.1.0 */
+export * as ArtifactsLive from "./layers/artifacts/ArtifactsLive.ts"
+/** A builder running each build in a worker thread, with bounded concurrency. @since 0.1.0 */
+export * as ArtifactWorkerBuilder from "./layers/artifacts/workerBuilder.ts"
+/** Field codecs (text, json, cbor, list, ndarray, bytes) and the reader/writer registry. @since 0.1.0 */
+export * as ArtifactFields from "./layers/artifacts/fields.ts"
+/** JSON Schemas of specs (spec, spec-list, spec-dict). @since 0.1.0 */
+export * as ArtifactSchemas from "./layers/artifacts/specSchemas.ts"

@@ -73,4 +73,13 @@ describe("examples", () => {
     assert.strictEqual(run.code, 1, run.stderr)
     assert.strictEqual(run.stdout.trim().split("\n").at(-1), "3 events, 1 passed, 2 failed (contract orders 1.0).")
   })
+
+  it("artifacts.ts builds a word count once and finds it again by spec", () => {
+    const run = spawnSync(process.execPath, [`${EXAMPLES}artifacts.ts`], { encoding: "utf8", timeout: 60_000 })
+    assert.strictEqual(run.status, 0, run.stderr)
+    assert.deepStrictEqual(run.stdout.trim().split("\n"), [
+      "WordCount_0000 reused: 5 words, 4 distinct",
+      `{"the":2,"cat":1,"saw":1,"dog":1}`
+    ])
+  })
 })

@@ -124,6 +124,29 @@ const bytesOf = (write: (writer: CborWriter) => void): Uint8Array => {
 }
 
 /**
+ * A whole list file (9-byte header, then the items): how a store without
+ * in-place writes holds an appendable list.
+ *
+ * @since 0.1.0
+ * @category writing
+ */
+export const encodeList = (items: ReadonlyArray<unknown>): Uint8Array => {
+  const body = encodeSequence(items)
+  const file = new Uint8Array(LIST_HEADER_BYTES + body.byteLength)
+  file.set(bytesOf((w) => w.head64(4, BigInt(items.length))), 0)
+  file.set(body, LIST_HEADER_BYTES)
+  return file
+}
+
+/**
+ * True when the bytes start with the appendable list header.
+ *
+ * @since 0.1.0
+ * @category reading
+ */
+export const isListFile = (bytes: Uint8Array): boolean => bytes[0] === LIST_HEADER && bytes.byteLength >= LIST_HEADER_BYTES
+
+/**
  * Appends items to a list file, creating it when missing.
  *
  * @since 0.1.0

@@ -6,6 +6,7 @@
  */
 import { Cause, Console, Effect } from "effect"
 import { CliError, Command } from "effect/cli"
+import { artifacts } from "./commands/artifacts.ts"
 import { cat } from "./commands/cat.ts"
 import { config } from "./commands/config.ts"
 import { contract } from "./commands/contract.ts"
@@ -23,7 +24,7 @@ import { CliArgs } from "./args.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
 
-const subcommands = [ls, cat, cp, sync, rm, info, glob, config, manifest, plugin, contract, gateway] as const
+const subcommands = [ls, cat, cp, sync, rm, info, glob, config, manifest, plugin, contract, gateway, artifacts] as const
 
 /**
  * @since 0.1.0
@@ -54,6 +55,7 @@ const describe = (error: unknown): Failure => {
       const [only] = reasons
       return { code: reasons.size === 1 && only !== undefined ? exitCodeOf(only) : ExitCode.failed, kind: "SyncError", message: error.message }
     }
+    if (tagged._tag === "ArtifactError") return { code: artifactExitCode(tagged.reason), kind: tagged.reason ?? "ArtifactError", message: tagged.message ?? "" }
     if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
     if (tagged._tag === "ContractError") return { code: ExitCode.config, kind: "ContractError", message: tagged.message ?? "" }
     if (tagged._tag === "ContractViolations") return { code: ExitCode.failed, kind: "ContractViolations", message: tagged.message ?? "" }
@@ -65,6 +67,9 @@ const describe = (error: unknown): Failure => {
   }
   return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }
 }
+
+const artifactExitCode = (reason: string | undefined): number =>
+  reason === "NotFound" ? ExitCode.notFound : reason === "InvalidPath" ? ExitCode.invalidPath : reason === "InvalidSpec" || reason === "UnknownType" ? ExitCode.usage : ExitCode.failed
 
 const sentence = (message: string): string => {
   const trimmed = message.trim()
