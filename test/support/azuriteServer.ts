@@ -12,13 +12,12 @@
  * @since 0.1.0
  */
 import { spawn } from "node:child_process"
-import type { ChildProcess } from "node:child_process"
 import { existsSync } from "node:fs"
 import * as http from "node:http"
 import { createRequire } from "node:module"
 import * as nodePath from "node:path"
-import { afterAll, beforeAll, describe, it } from "vitest"
 import { freePort } from "./ports.ts"
+import { describeWithServer, exited } from "./serverBlock.ts"
 
 /**
  * @since 0.1.0
@@ -83,11 +82,6 @@ const answers = (port: number): Promise<boolean> =>
     request.once("error", () => resolve(false))
   })
 
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()))
-
 /**
  * Starts Azurite's blob server and waits (up to 20 s) until it answers.
  *
@@ -148,31 +142,13 @@ export const startAzurite = async (): Promise<AzuriteServer> => {
  * @since 0.1.0
  * @category vitest
  */
-export const describeAzurite = (name: string, body: (server: () => AzuriteServer) => void): void => {
-  if (!azuriteInstalled) {
-    if (process.env["CI"] === "true") {
-      describe(name, () => {
-        it("needs azurite", () => {
-          throw new Error(`${notFoundMessage} (CI=true: the Azure tests must run)`)
-        })
-      })
-    } else {
-      console.warn(`skipping '${name}': ${notFoundMessage}`)
-      describe.skip(`${name} (${notFoundMessage})`, () => body(() => { throw new Error(notFoundMessage) }))
-    }
-    return
-  }
-  describe(name, () => {
-    let current: AzuriteServer | undefined
-    beforeAll(async () => {
-      current = await startAzurite()
-    }, 30_000)
-    afterAll(async () => {
-      await current?.stop()
-    })
-    body(() => {
-      if (current === undefined) throw new Error("the Azurite server of this block is not running")
-      return current
-    })
-  })
-}
+export const describeAzurite = (name: string, body: (server: () => AzuriteServer) => void): void =>
+  describeWithServer(name, {
+    server: "Azurite",
+    suite: "Azure",
+    program: "azurite",
+    installed: azuriteInstalled,
+    notFoundMessage,
+    start: () => startAzurite(),
+    startTimeoutMs: 30_000
+  }, body)

@@ -10,10 +10,9 @@
  * @since 0.1.0
  */
 import { spawn, spawnSync } from "node:child_process"
-import type { ChildProcess } from "node:child_process"
 import * as net from "node:net"
-import { afterAll, beforeAll, describe, it } from "vitest"
 import { freePort } from "./ports.ts"
+import { describeWithServer, exited } from "./serverBlock.ts"
 
 /**
  * @since 0.1.0
@@ -67,11 +66,6 @@ const ping = (port: number): Promise<boolean> =>
       if (answer.includes("\r\n")) done(answer.startsWith("+PONG"))
     })
   })
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()))
 
 /**
  * Starts a `redis-server` and waits (up to 10 s) until it answers PING.
@@ -133,33 +127,15 @@ export const startRedisServer = async (): Promise<RedisServer> => {
  * @since 0.1.0
  * @category vitest
  */
-export const describeRedis = (name: string, body: (server: () => RedisServer) => void): void => {
-  if (!redisServerInstalled) {
-    if (process.env["CI"] === "true") {
-      describe(name, () => {
-        it("needs redis-server", () => {
-          throw new Error(`${notFoundMessage} (CI=true: the Redis tests must run)`)
-        })
-      })
-    } else {
-      console.warn(`skipping '${name}': ${notFoundMessage}`)
-      describe.skip(`${name} (${notFoundMessage})`, () => body(() => { throw new Error(notFoundMessage) }))
-    }
-    return
-  }
-  describe(name, () => {
-    let current: RedisServer | undefined
-    beforeAll(async () => {
-      current = await startRedisServer()
-    }, 20_000)
-    afterAll(async () => {
-      await current?.stop()
-    })
-    body(() => {
-      if (current === undefined) throw new Error("the Redis server of this block is not running")
-      return current
-    })
-  })
-}
+export const describeRedis = (name: string, body: (server: () => RedisServer) => void): void =>
+  describeWithServer(name, {
+    server: "Redis",
+    suite: "Redis",
+    program: "redis-server",
+    installed: redisServerInstalled,
+    notFoundMessage,
+    start: () => startRedisServer(),
+    startTimeoutMs: 20_000
+  }, body)
 
 export { freePort }
