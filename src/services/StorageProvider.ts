@@ -102,6 +102,24 @@ export const Capabilities = Schema.Struct({
 export type Capabilities = typeof Capabilities.Type
 
 /**
+ * Every capability: what a provider that supports the whole contract declares.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const allCapabilities: Capabilities = {
+  rangeRead: true,
+  conditionalRead: true,
+  conditionalWrite: true,
+  createOnly: true,
+  conditionalDelete: true,
+  userMetadata: true,
+  contentType: true,
+  copy: true,
+  write: true
+}
+
+/**
  * A byte range: `offset` from the start, `length` bytes at most (to the end
  * when absent). A range past the end of the object fails with `InvalidRange`;
  * a range that starts exactly at the end is empty.

@@ -17,6 +17,7 @@ import { closedOptions } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
 import { validateKey, validatePrefix } from "../../services/StorageKey.ts"
 import {
+  allCapabilities,
   compareKeys,
   StorageProvider,
   storageError
@@ -24,7 +25,6 @@ import {
 import type {
   Body,
   ByteRange,
-  Capabilities,
   DeleteOptions,
   ListOptions,
   ObjectMetadata,
@@ -33,6 +33,7 @@ import type {
   StorageError,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
+import { concatBytes } from "./objectStore.ts"
 
 interface Entry {
   readonly bytes: Uint8Array
@@ -44,18 +45,6 @@ interface Entry {
 
 /** Size of the chunks `read` emits. */
 const CHUNK = 64 * 1024
-
-const capabilities: Capabilities = {
-  rangeRead: true,
-  conditionalRead: true,
-  conditionalWrite: true,
-  createOnly: true,
-  conditionalDelete: true,
-  userMetadata: true,
-  contentType: true,
-  copy: true,
-  write: true
-}
 
 const metadataOf = (key: string, entry: Entry): ObjectMetadata => ({
   key,
@@ -105,16 +94,6 @@ const lowerBound = (keys: ReadonlyArray<string>, bound: string): number => {
     else hi = mid
   }
   return lo
-}
-
-const concat = (chunks: ReadonlyArray<Uint8Array>, total: number): Uint8Array => {
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
 }
 
 /**
@@ -215,13 +194,8 @@ const makeUnsafe = (): StorageProviderShape => {
         bytes = body.slice()
       } else {
         const chunks: Array<Uint8Array> = []
-        let total = 0
-        yield* Stream.runForEach(body, (chunk) =>
-          Effect.sync(() => {
-            chunks.push(chunk.slice())
-            total += chunk.byteLength
-          }))
-        bytes = concat(chunks, total)
+        yield* Stream.runForEach(body, (chunk) => Effect.sync(() => chunks.push(chunk.slice())))
+        bytes = concatBytes(chunks)
       }
       yield* check
       return store(key, {
@@ -280,7 +254,7 @@ const makeUnsafe = (): StorageProviderShape => {
 
   return {
     type: "memory",
-    capabilities,
+    capabilities: allCapabilities,
     head,
     read,
     getBytes,

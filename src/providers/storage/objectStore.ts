@@ -1,5 +1,5 @@
 /**
- * Pieces shared by the cloud object-store providers (Azure Blob, GCS): the
+ * Pieces shared by the object-store providers (Azure Blob, GCS, S3, memory): the
  * `bucket[/prefix]` base path, range checks, preconditions the backends
  * answer differently from the contract, fixed-size upload blocks, and time
  * limits for requests and downloads. Error pieces are in `cloudErrors.ts`.
@@ -164,7 +164,7 @@ export const emptyUnlessPastTheEnd = (
  * @since 0.1.0
  * @category uploads
  */
-export const blocks = <E>(body: Stream.Stream<Uint8Array, E>, size: number): Stream.Stream<Uint8Array, E> =>
+export const blocks = <E, R>(body: Stream.Stream<Uint8Array, E, R>, size: number): Stream.Stream<Uint8Array, E, R> =>
   Stream.suspend(() => {
     let block = new Uint8Array(size)
     let filled = 0
