@@ -18,12 +18,13 @@ import type {
   ReadOptions,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
+import { checkRange, concatBytes } from "../../services/StorageRead.ts"
 import { azureError } from "./azureErrors.ts"
 import type { AzureErrorContext } from "./azureErrors.ts"
 import { upload } from "./azureUpload.ts"
 import type { UploadSettings } from "./azureUpload.ts"
 import { inByteOrder } from "./keyOrder.ts"
-import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, unquote, withinSeconds } from "./objectStore.ts"
+import { emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, unquote, withinSeconds } from "./objectStore.ts"
 
 /**
  * @since 0.1.0

@@ -20,9 +20,10 @@ import type {
   ReadOptions,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
+import { checkRange, concatBytes } from "../../services/StorageRead.ts"
 import { gcsError } from "./gcsErrors.ts"
 import type { GcsErrorContext } from "./gcsErrors.ts"
-import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, withinSeconds } from "./objectStore.ts"
+import { emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, withinSeconds } from "./objectStore.ts"
 
 /**
  * @since 0.1.0

@@ -24,7 +24,6 @@ import {
 } from "../../services/StorageProvider.ts"
 import type {
   Body,
-  ByteRange,
   DeleteOptions,
   ListOptions,
   ObjectMetadata,
@@ -33,7 +32,7 @@ import type {
   StorageError,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
-import { concatBytes } from "./objectStore.ts"
+import { byteBounds, checkRead, concatBytes, mismatch, readChecks } from "../../services/StorageRead.ts"
 
 interface Entry {
   readonly bytes: Uint8Array
@@ -63,26 +62,6 @@ const directoryOf = (key: string): ObjectMetadata => ({
   lastModified: new Date(0),
   type: "directory"
 })
-
-/** The byte bounds `[start, end)` of a range, or an `InvalidRange` error. */
-const sliceBounds = (
-  key: string,
-  size: number,
-  range: ByteRange | undefined
-): Effect.Effect<readonly [number, number], StorageError> => {
-  if (range === undefined) return Effect.succeed([0, size])
-  const { length, offset } = range
-  if (!Number.isSafeInteger(offset) || offset < 0 || (length !== undefined && (!Number.isSafeInteger(length) || length < 0))) {
-    return Effect.fail(storageError("InvalidRange", `The range offset=${offset} length=${length ?? "(to end)"} of '${key}' is not a pair of non-negative integers.`, { operation: "read", key }))
-  }
-  if (offset > size) {
-    return Effect.fail(storageError("InvalidRange", `The range offset ${offset} lies past the end of '${key}' (${size} bytes).`, { operation: "read", key }))
-  }
-  return Effect.succeed([offset, length === undefined ? size : Math.min(size, offset + length)])
-}
-
-const mismatch = (key: string, etag: string, expected: string, operation: string): StorageError =>
-  storageError("PreconditionFailed", `The object '${key}' has etag '${etag}', not the expected '${expected}'.`, { operation, key })
 
 /** Index of the first key not below `bound` in a sorted array. */
 const lowerBound = (keys: ReadonlyArray<string>, bound: string): number => {
@@ -139,13 +118,10 @@ const makeUnsafe = (): StorageProviderShape => {
   const readable = Effect.fnUntraced(function*(key: string, options: ReadOptions | undefined, operation: string) {
     yield* validateKey(key, operation)
     const entry = yield* find(key, operation)
-    if (options?.ifMatch !== undefined && options.ifMatch !== entry.etag) {
-      return yield* mismatch(key, entry.etag, options.ifMatch, operation)
-    }
-    if (options?.ifNoneMatch !== undefined && (options.ifNoneMatch === "*" || options.ifNoneMatch === entry.etag)) {
-      return yield* storageError("NotModified", `The object '${key}' still has etag '${entry.etag}'.`, { operation, key })
-    }
-    const [start, end] = yield* sliceBounds(key, entry.bytes.byteLength, options?.range)
+    const [start, end] = yield* readChecks(() => {
+      checkRead(key, entry.etag, options, operation)
+      return byteBounds(key, entry.bytes.byteLength, options?.range, "read")
+    })
     return entry.bytes.subarray(start, end)
   })
 
