@@ -9,10 +9,10 @@
  *
  * @since 0.1.0
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import * as net from "node:net"
 import { freePort } from "./ports.ts"
-import { describeWithServer, exited } from "./serverBlock.ts"
+import { describeWithServer, spawnAnswering, terminate } from "./serverBlock.ts"
 
 /**
  * @since 0.1.0
@@ -75,33 +75,12 @@ const ping = (port: number): Promise<boolean> =>
  */
 export const startRedisServer = async (): Promise<RedisServer> => {
   const port = await freePort()
-  const child = spawn(
+  const child = await spawnAnswering(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
-    { stdio: ["ignore", "ignore", "pipe"] }
+    { name: "redis-server", port, answers: ping, withinMs: 10_000, pollMs: 50, noAnswer: "no answer to PING" }
   )
-  // Do not outlive this process (a test run that ends abruptly).
-  const reap = () => child.kill("SIGKILL")
-  process.once("exit", reap)
-  child.once("exit", () => process.off("exit", reap))
-  let stderr = ""
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8")
-  })
-  const spawnFailed = new Promise<Error>((resolve) => child.once("error", resolve))
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    if (await ping(port)) break
-    const failed = await Promise.race([spawnFailed, new Promise<undefined>((r) => setTimeout(r, 50, undefined))])
-    if (failed !== undefined || child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL")
-      throw new Error(`redis-server on port ${port} did not start: ${failed?.message ?? (stderr.trim() || "no answer to PING")}`)
-    }
-  }
-  const signal = (name: NodeJS.Signals) => async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name)
-    await exited(child)
-  }
+  const signal = (name: NodeJS.Signals) => () => terminate(child, name)
   const send = (name: NodeJS.Signals) => () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name)
   }

@@ -17,7 +17,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { freePort } from "./ports.ts"
-import { describeWithServer, exited } from "./serverBlock.ts"
+import { describeWithServer, terminate } from "./serverBlock.ts"
 
 /**
  * @since 0.1.0
@@ -109,8 +109,7 @@ export const startS3Server = async (bucket = "strata-test"): Promise<S3Server> =
     accessKey: "S3RVER",
     secretKey: "S3RVER",
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM")
-      await exited(child)
+      await terminate(child)
       fs.rmSync(directory, { recursive: true, force: true })
     }
   }

@@ -1,9 +1,11 @@
 /**
- * What every test server helper shares: waiting for a child process to exit,
- * and a describe block that owns one server for its tests.
+ * What every test server helper shares: starting a server process and
+ * waiting until it answers, waiting for it to exit, and a describe block that
+ * owns one server for its tests.
  *
  * @since 0.1.0
  */
+import { spawn } from "node:child_process"
 import type { ChildProcess } from "node:child_process"
 import { afterAll, beforeAll, describe, it } from "vitest"
 
@@ -13,10 +15,62 @@ import { afterAll, beforeAll, describe, it } from "vitest"
  * @since 0.1.0
  * @category servers
  */
-export const exited = (child: ChildProcess): Promise<void> =>
+const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
     : new Promise((resolve) => child.once("exit", () => resolve()))
+
+/**
+ * Sends `signal` to `child` unless it has exited, and waits until it has.
+ *
+ * @since 0.1.0
+ * @category servers
+ */
+export const terminate = async (child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> => {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+  await exited(child)
+}
+
+/**
+ * Spawns a server on `port` and polls `answers(port)` every `pollMs` until it
+ * does; the process dies with this one (a test run that ends abruptly). Fails
+ * with its stderr (or `noAnswer`) when it cannot spawn, exits, or does not
+ * answer within `withinMs`.
+ *
+ * @since 0.1.0
+ * @category servers
+ */
+export const spawnAnswering = async (
+  command: string,
+  args: ReadonlyArray<string>,
+  server: {
+    readonly name: string
+    readonly port: number
+    readonly answers: (port: number) => Promise<boolean>
+    readonly withinMs: number
+    readonly pollMs: number
+    readonly noAnswer: string
+  }
+): Promise<ChildProcess> => {
+  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] })
+  const reap = () => child.kill("SIGKILL")
+  process.once("exit", reap)
+  child.once("exit", () => process.off("exit", reap))
+  let stderr = ""
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  const spawnFailed = new Promise<Error>((resolve) => child.once("error", resolve))
+  const deadline = Date.now() + server.withinMs
+  for (;;) {
+    if (await server.answers(server.port)) return child
+    const failed = await Promise.race([spawnFailed, new Promise<undefined>((r) => setTimeout(r, server.pollMs, undefined))])
+    if (failed !== undefined || child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL")
+      throw new Error(`${server.name} on port ${server.port} did not start: ${failed?.message ?? (stderr.trim() || server.noAnswer)}`)
+    }
+  }
+}
 
 /**
  * How `describeWithServer` finds, starts and names one kind of server.
