@@ -257,6 +257,24 @@ export const compareKeys = (a: string, b: string): number => {
 }
 
 /**
+ * The index of the first of `keys` (sorted by `compareKeys`) not below
+ * `bound`: where a listing from `bound` starts.
+ *
+ * @since 0.1.0
+ * @category ordering
+ */
+export const lowerBound = (keys: ReadonlyArray<string>, bound: string): number => {
+  let low = 0
+  let high = keys.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (compareKeys(keys[mid]!, bound) < 0) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
+/**
  * Whether a key lies inside the bounds of a listing.
  *
  * @since 0.1.0

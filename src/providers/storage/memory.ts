@@ -19,6 +19,7 @@ import { validateKey, validatePrefix } from "../../services/StorageKey.ts"
 import {
   allCapabilities,
   compareKeys,
+  lowerBound,
   StorageProvider,
   storageError
 } from "../../services/StorageProvider.ts"
@@ -62,18 +63,6 @@ const directoryOf = (key: string): ObjectMetadata => ({
   lastModified: new Date(0),
   type: "directory"
 })
-
-/** Index of the first key not below `bound` in a sorted array. */
-const lowerBound = (keys: ReadonlyArray<string>, bound: string): number => {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compareKeys(keys[mid]!, bound) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
 
 /**
  * A fresh, empty in-memory provider.
