@@ -39,7 +39,7 @@ import { Effect, Result, Stream } from "effect"
 import type { Scope } from "effect"
 import type { ConfigError, StorageConfig } from "../services/StorageConfig.ts"
 import { validateKey } from "../services/StorageKey.ts"
-import { byteBounds, checkRead } from "../services/StorageRead.ts"
+import { byteBounds, checkRead, concatBytes, readChecks } from "../services/StorageRead.ts"
 import type {
   Body,
   ObjectMetadata,
@@ -77,22 +77,9 @@ export interface ReadCacheOptions {
   readonly entryLockWaitMillis?: number | undefined
 }
 
-const asStorageError = (thunk: () => readonly [number, number] | void) =>
-  Effect.try({ try: thunk, catch: (error) => error as StorageError })
-
 /** Notes on the read's span where its bytes come from: `hit`, `filled` (downloaded now) or `source`. */
 const outcome = <A>(how: "hit" | "filled" | "source", stream: A): Effect.Effect<A> =>
   Effect.as(Effect.annotateCurrentSpan("strata.readcache.outcome", how), stream)
-
-const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0))
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
-}
 
 /**
  * Wraps a provider with the read cache in `store`.
@@ -199,15 +186,15 @@ export const cacheReads = (
         const found = yield* openEntry(store.entryPath(profile, key), key)
         const header = found?.header
         if (found !== undefined && header !== undefined && header.offset === 0 && header.length === header.objectSize) {
-          const [start, end] = (yield* asStorageError(() => byteBounds(key, header.objectSize, readOptions.range, "read")))!
+          const [start, end] = yield* readChecks(() => byteBounds(key, header.objectSize, readOptions.range, "read"))
           return yield* outcome("hit", fromEntry(key, found, start, end))
         }
       }
       const meta = yield* provider.head(key)
       if (meta.etag === undefined && options.checkSourceVersion) return yield* outcome("source", provider.read(key, readOptions))
       const etag = meta.etag ?? ""
-      yield* asStorageError(() => checkRead(key, etag, readOptions, "read"))
-      const [start, end] = (yield* asStorageError(() => byteBounds(key, meta.contentLength, readOptions.range, "read")))!
+      yield* readChecks(() => checkRead(key, etag, readOptions, "read"))
+      const [start, end] = yield* readChecks(() => byteBounds(key, meta.contentLength, readOptions.range, "read"))
       return yield* cachedRange(key, meta, etag, start, end)
     }).pipe(Effect.withSpan("ReadCache.read", { attributes: { "strata.storage.key": key, "strata.storage.profile": profile } })))
 
@@ -225,7 +212,7 @@ export const cacheReads = (
     capabilities: provider.capabilities,
     head: provider.head,
     read,
-    getBytes: (key, readOptions) => Effect.map(Stream.runCollect(read(key, readOptions)), concat),
+    getBytes: (key, readOptions) => Effect.map(Stream.runCollect(read(key, readOptions)), concatBytes),
     put: <E = never>(key: string, body: Body<E>, putOptions?: PutOptions) =>
       invalidating(key, provider.put(key, body, putOptions)),
     delete: (key, deleteOptions) => invalidating(key, provider.delete(key, deleteOptions)),

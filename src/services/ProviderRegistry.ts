@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import { Context, Schema } from "effect"
-import type { Effect, Scope } from "effect"
+import { Context, Effect, Schema } from "effect"
+import type { Scope } from "effect"
 import type { CredentialsFactory, CredentialsProviderShape } from "./Credentials.ts"
 import type { MetadataProviderFactory } from "./MetadataProvider.ts"
 import type { ConfigError } from "./StorageConfig.ts"
@@ -111,3 +111,16 @@ export const closedOptions = <const Fields extends Schema.Struct.Fields>(fields:
     }))
   )).pipe(Schema.decodeTo(Schema.Struct(fields)))
 }
+
+/**
+ * A factory's `make` that loads the provider's module (and with it its SDK)
+ * only when a profile of its type is built, so programs that never use the
+ * type do not pay for loading it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeOnDemand = <Options>(
+  load: () => Promise<{ readonly make: ProviderFactory<Options>["make"] }>
+): ProviderFactory<Options>["make"] =>
+(options, context) => Effect.flatMap(Effect.promise(load), ({ make }) => make(options, context))

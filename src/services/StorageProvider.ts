@@ -102,6 +102,24 @@ export const Capabilities = Schema.Struct({
 export type Capabilities = typeof Capabilities.Type
 
 /**
+ * Every capability: what a provider that supports the whole contract declares.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const allCapabilities: Capabilities = {
+  rangeRead: true,
+  conditionalRead: true,
+  conditionalWrite: true,
+  createOnly: true,
+  conditionalDelete: true,
+  userMetadata: true,
+  contentType: true,
+  copy: true,
+  write: true
+}
+
+/**
  * A byte range: `offset` from the start, `length` bytes at most (to the end
  * when absent). A range past the end of the object fails with `InvalidRange`;
  * a range that starts exactly at the end is empty.
@@ -236,6 +254,24 @@ export const compareKeys = (a: string, b: string): number => {
     return x < y ? -1 : 1
   }
   return a.length - b.length
+}
+
+/**
+ * The index of the first of `keys` (sorted by `compareKeys`) not below
+ * `bound`: where a listing from `bound` starts.
+ *
+ * @since 0.1.0
+ * @category ordering
+ */
+export const lowerBound = (keys: ReadonlyArray<string>, bound: string): number => {
+  let low = 0
+  let high = keys.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (compareKeys(keys[mid]!, bound) < 0) low = mid + 1
+    else high = mid
+  }
+  return low
 }
 
 /**

@@ -12,6 +12,7 @@ import * as vm from "node:vm"
 import { StorageError } from "../services/StorageProvider.ts"
 import { StorageProvider } from "../services/StorageProvider.ts"
 import type { ListOptions, StorageErrorReason, StorageProviderShape } from "../services/StorageProvider.ts"
+import { concatBytes } from "../services/StorageRead.ts"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -133,15 +134,7 @@ export const expectError = <A, E, R>(
  * @category fixtures
  */
 export const collectBytes = <E>(stream: Stream.Stream<Uint8Array, E>): Effect.Effect<Uint8Array, E> =>
-  Effect.map(Stream.runCollect(stream), (chunks) => {
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-    let at = 0
-    for (const chunk of chunks) {
-      out.set(chunk, at)
-      at += chunk.byteLength
-    }
-    return out
-  })
+  Effect.map(Stream.runCollect(stream), concatBytes)
 
 /**
  * Keys of a listing, with a "/" suffix on directories, in the order listed.

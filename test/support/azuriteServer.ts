@@ -11,14 +11,12 @@
  *
  * @since 0.1.0
  */
-import { spawn } from "node:child_process"
-import type { ChildProcess } from "node:child_process"
 import { existsSync } from "node:fs"
 import * as http from "node:http"
 import { createRequire } from "node:module"
 import * as nodePath from "node:path"
-import { afterAll, beforeAll, describe, it } from "vitest"
 import { freePort } from "./ports.ts"
+import { describeWithServer, spawnAnswering, terminate } from "./serverBlock.ts"
 
 /**
  * @since 0.1.0
@@ -83,11 +81,6 @@ const answers = (port: number): Promise<boolean> =>
     request.once("error", () => resolve(false))
   })
 
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()))
-
 /**
  * Starts Azurite's blob server and waits (up to 20 s) until it answers.
  *
@@ -97,7 +90,7 @@ const exited = (child: ChildProcess): Promise<void> =>
 export const startAzurite = async (): Promise<AzuriteServer> => {
   if (azuriteMain === undefined) throw new Error(notFoundMessage)
   const port = await freePort()
-  const child = spawn(process.execPath, [
+  const child = await spawnAnswering(process.execPath, [
     azuriteMain,
     "--blobHost", "127.0.0.1",
     "--blobPort", String(port),
@@ -109,34 +102,13 @@ export const startAzurite = async (): Promise<AzuriteServer> => {
     "--loose",
     "--silent",
     "--disableTelemetry"
-  ], { stdio: ["ignore", "ignore", "pipe"] })
-  // Do not outlive this process (a test run that ends abruptly).
-  const reap = () => child.kill("SIGKILL")
-  process.once("exit", reap)
-  child.once("exit", () => process.off("exit", reap))
-  let stderr = ""
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8")
-  })
-  const spawnFailed = new Promise<Error>((resolve) => child.once("error", resolve))
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    if (await answers(port)) break
-    const failed = await Promise.race([spawnFailed, new Promise<undefined>((r) => setTimeout(r, 100, undefined))])
-    if (failed !== undefined || child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL")
-      throw new Error(`Azurite on port ${port} did not start: ${failed?.message ?? (stderr.trim() || "no HTTP answer")}`)
-    }
-  }
+  ], { name: "Azurite", port, answers, withinMs: 20_000, pollMs: 100, noAnswer: "no HTTP answer" })
   const endpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`
   return {
     port,
     endpoint,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${endpoint};`,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM")
-      await exited(child)
-    }
+    stop: () => terminate(child)
   }
 }
 
@@ -148,31 +120,13 @@ export const startAzurite = async (): Promise<AzuriteServer> => {
  * @since 0.1.0
  * @category vitest
  */
-export const describeAzurite = (name: string, body: (server: () => AzuriteServer) => void): void => {
-  if (!azuriteInstalled) {
-    if (process.env["CI"] === "true") {
-      describe(name, () => {
-        it("needs azurite", () => {
-          throw new Error(`${notFoundMessage} (CI=true: the Azure tests must run)`)
-        })
-      })
-    } else {
-      console.warn(`skipping '${name}': ${notFoundMessage}`)
-      describe.skip(`${name} (${notFoundMessage})`, () => body(() => { throw new Error(notFoundMessage) }))
-    }
-    return
-  }
-  describe(name, () => {
-    let current: AzuriteServer | undefined
-    beforeAll(async () => {
-      current = await startAzurite()
-    }, 30_000)
-    afterAll(async () => {
-      await current?.stop()
-    })
-    body(() => {
-      if (current === undefined) throw new Error("the Azurite server of this block is not running")
-      return current
-    })
-  })
-}
+export const describeAzurite = (name: string, body: (server: () => AzuriteServer) => void): void =>
+  describeWithServer(name, {
+    server: "Azurite",
+    suite: "Azure",
+    program: "azurite",
+    installed: azuriteInstalled,
+    notFoundMessage,
+    start: () => startAzurite(),
+    startTimeoutMs: 30_000
+  }, body)

@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto"
 import * as http from "node:http"
+import { buffer } from "node:stream/consumers"
 
 /** A request as the server saw it. */
 export interface SeenRequest {
@@ -37,14 +38,6 @@ interface Stored {
 }
 
 const md5 = (bytes: Buffer) => `"${createHash("md5").update(bytes).digest("hex")}"`
-
-const readBody = (request: http.IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = []
-    request.on("data", (chunk: Buffer) => chunks.push(chunk))
-    request.on("end", () => resolve(Buffer.concat(chunks)))
-    request.on("error", reject)
-  })
 
 const fail = (response: http.ServerResponse, status: number, code: string, head: boolean) => {
   response.writeHead(status, { "content-type": "application/xml" })
@@ -74,7 +67,7 @@ export const startConditionalS3Server = async (bucket = "conditional"): Promise<
     const ifNoneMatch = request.headers["if-none-match"]
     const method = request.method ?? "GET"
     requests.push({ method, key, query: url.search, ifMatch, ifNoneMatch })
-    const body = await readBody(request)
+    const body = await buffer(request)
     if (first !== bucket) return fail(response, 404, "NoSuchBucket", method === "HEAD")
     const current = objects.get(key)
     const uploadId = url.searchParams.get("uploadId")

@@ -17,6 +17,7 @@ import { CRC32C } from "@google-cloud/storage"
 import { createHash, randomUUID } from "node:crypto"
 import { spawn } from "node:child_process"
 import * as http from "node:http"
+import { buffer } from "node:stream/consumers"
 import { fileURLToPath } from "node:url"
 import { compareKeys } from "../../src/services/StorageProvider.ts"
 
@@ -85,14 +86,6 @@ const objectResource = (bucket: string, name: string, o: StoredObject) => ({
   ...(o.contentType === undefined ? {} : { contentType: o.contentType }),
   ...(o.metadata === undefined ? {} : { metadata: o.metadata })
 })
-
-const readBody = (req: http.IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (chunk: Buffer) => chunks.push(chunk))
-    req.once("end", () => resolve(Buffer.concat(chunks)))
-    req.once("error", reject)
-  })
 
 /** The parts of a multipart/related body: [JSON metadata, media]. */
 const multipartParts = (body: Buffer, contentType: string): [Record<string, unknown>, Buffer] => {
@@ -209,7 +202,7 @@ export const serveGcs = async (options: { readonly requireToken?: string | undef
     }
     const segments = url.pathname.split("/").map(decodeURIComponent)
     if (url.pathname === "/storage/v1/b" && method === "POST") {
-      const { name } = JSON.parse((await readBody(req)).toString("utf8")) as { name: string }
+      const { name } = JSON.parse((await buffer(req)).toString("utf8")) as { name: string }
       if (buckets.has(name)) throw new HttpFailure(409, "Your previous request to create the named bucket succeeded and you already own it.", "conflict")
       buckets.set(name, new Map())
       return json(200, { kind: "storage#bucket", id: name, name })
@@ -255,7 +248,7 @@ export const serveGcs = async (options: { readonly requireToken?: string | undef
     // /upload/storage/v1/b/<bucket>/o?uploadType=multipart|resumable[&upload_id=]
     if (segments[1] === "upload" && segments[4] === "b" && segments[6] === "o") {
       const bucket = segments[5]!
-      const body = await readBody(req)
+      const body = await buffer(req)
       const uploadId = query.get("upload_id")
       if (uploadId !== null) {
         const session = sessions.get(uploadId)

@@ -9,11 +9,10 @@
  *
  * @since 0.1.0
  */
-import { spawn, spawnSync } from "node:child_process"
-import type { ChildProcess } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import * as net from "node:net"
-import { afterAll, beforeAll, describe, it } from "vitest"
 import { freePort } from "./ports.ts"
+import { describeWithServer, spawnAnswering, terminate } from "./serverBlock.ts"
 
 /**
  * @since 0.1.0
@@ -68,11 +67,6 @@ const ping = (port: number): Promise<boolean> =>
     })
   })
 
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()))
-
 /**
  * Starts a `redis-server` and waits (up to 10 s) until it answers PING.
  *
@@ -81,33 +75,12 @@ const exited = (child: ChildProcess): Promise<void> =>
  */
 export const startRedisServer = async (): Promise<RedisServer> => {
   const port = await freePort()
-  const child = spawn(
+  const child = await spawnAnswering(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
-    { stdio: ["ignore", "ignore", "pipe"] }
+    { name: "redis-server", port, answers: ping, withinMs: 10_000, pollMs: 50, noAnswer: "no answer to PING" }
   )
-  // Do not outlive this process (a test run that ends abruptly).
-  const reap = () => child.kill("SIGKILL")
-  process.once("exit", reap)
-  child.once("exit", () => process.off("exit", reap))
-  let stderr = ""
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8")
-  })
-  const spawnFailed = new Promise<Error>((resolve) => child.once("error", resolve))
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    if (await ping(port)) break
-    const failed = await Promise.race([spawnFailed, new Promise<undefined>((r) => setTimeout(r, 50, undefined))])
-    if (failed !== undefined || child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL")
-      throw new Error(`redis-server on port ${port} did not start: ${failed?.message ?? (stderr.trim() || "no answer to PING")}`)
-    }
-  }
-  const signal = (name: NodeJS.Signals) => async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name)
-    await exited(child)
-  }
+  const signal = (name: NodeJS.Signals) => () => terminate(child, name)
   const send = (name: NodeJS.Signals) => () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name)
   }
@@ -133,33 +106,15 @@ export const startRedisServer = async (): Promise<RedisServer> => {
  * @since 0.1.0
  * @category vitest
  */
-export const describeRedis = (name: string, body: (server: () => RedisServer) => void): void => {
-  if (!redisServerInstalled) {
-    if (process.env["CI"] === "true") {
-      describe(name, () => {
-        it("needs redis-server", () => {
-          throw new Error(`${notFoundMessage} (CI=true: the Redis tests must run)`)
-        })
-      })
-    } else {
-      console.warn(`skipping '${name}': ${notFoundMessage}`)
-      describe.skip(`${name} (${notFoundMessage})`, () => body(() => { throw new Error(notFoundMessage) }))
-    }
-    return
-  }
-  describe(name, () => {
-    let current: RedisServer | undefined
-    beforeAll(async () => {
-      current = await startRedisServer()
-    }, 20_000)
-    afterAll(async () => {
-      await current?.stop()
-    })
-    body(() => {
-      if (current === undefined) throw new Error("the Redis server of this block is not running")
-      return current
-    })
-  })
-}
+export const describeRedis = (name: string, body: (server: () => RedisServer) => void): void =>
+  describeWithServer(name, {
+    server: "Redis",
+    suite: "Redis",
+    program: "redis-server",
+    installed: redisServerInstalled,
+    notFoundMessage,
+    start: () => startRedisServer(),
+    startTimeoutMs: 20_000
+  }, body)
 
 export { freePort }

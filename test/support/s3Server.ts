@@ -11,14 +11,13 @@
  * @since 0.1.0
  */
 import { spawn } from "node:child_process"
-import type { ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterAll, beforeAll, describe, it } from "vitest"
 import { freePort } from "./ports.ts"
+import { describeWithServer, terminate } from "./serverBlock.ts"
 
 /**
  * @since 0.1.0
@@ -58,11 +57,6 @@ export const s3rverInstalled: boolean = (() => {
 })()
 
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), "s3rverMain.ts")
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()))
 
 /**
  * Starts s3rver with `bucket` and waits (up to 15 s) until it listens.
@@ -115,8 +109,7 @@ export const startS3Server = async (bucket = "strata-test"): Promise<S3Server> =
     accessKey: "S3RVER",
     secretKey: "S3RVER",
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM")
-      await exited(child)
+      await terminate(child)
       fs.rmSync(directory, { recursive: true, force: true })
     }
   }
@@ -130,31 +123,13 @@ export const startS3Server = async (bucket = "strata-test"): Promise<S3Server> =
  * @since 0.1.0
  * @category vitest
  */
-export const describeS3 = (name: string, body: (server: () => S3Server) => void): void => {
-  if (!s3rverInstalled) {
-    if (process.env["CI"] === "true") {
-      describe(name, () => {
-        it("needs s3rver", () => {
-          throw new Error(`${notFoundMessage} (CI=true: the S3 tests must run)`)
-        })
-      })
-    } else {
-      console.warn(`skipping '${name}': ${notFoundMessage}`)
-      describe.skip(`${name} (${notFoundMessage})`, () => body(() => { throw new Error(notFoundMessage) }))
-    }
-    return
-  }
-  describe(name, () => {
-    let current: S3Server | undefined
-    beforeAll(async () => {
-      current = await startS3Server()
-    }, 30_000)
-    afterAll(async () => {
-      await current?.stop()
-    })
-    body(() => {
-      if (current === undefined) throw new Error("the S3 server of this block is not running")
-      return current
-    })
-  })
-}
+export const describeS3 = (name: string, body: (server: () => S3Server) => void): void =>
+  describeWithServer(name, {
+    server: "S3",
+    suite: "S3",
+    program: "s3rver",
+    installed: s3rverInstalled,
+    notFoundMessage,
+    start: () => startS3Server(),
+    startTimeoutMs: 30_000
+  }, body)

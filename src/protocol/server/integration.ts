@@ -18,7 +18,7 @@ import type { ExecuteRequest } from "../gen/gestalt/provider/v1/plugin_pb.ts"
 import { ConnectionMode, IntegrationProvider } from "../gen/gestalt/provider/v1/plugin_pb.ts"
 import { route, unimplemented } from "./grpcServer.ts"
 import type { Route } from "./grpcServer.ts"
-import { checkProtocolVersion, runConfigure } from "./lifecycle.ts"
+import { configureProvider } from "./lifecycle.ts"
 
 /**
  * The handler's view of an `ExecuteRequest` (absent parts are empty).
@@ -66,11 +66,7 @@ export const integrationRoutes = <R>(plugin: Plugin<R>): ReadonlyArray<Route<R>>
         maxProtocolVersion: PROTOCOL_VERSION
       })),
     route(methods.startProvider, (request) =>
-      Effect.gen(function*() {
-        yield* checkProtocolVersion("IntegrationProvider.StartProvider", request.protocolVersion)
-        yield* runConfigure("IntegrationProvider.StartProvider", plugin.configure, request.name, request.config)
-        return { protocolVersion: PROTOCOL_VERSION }
-      })),
+      configureProvider("IntegrationProvider.StartProvider", plugin.configure, request)),
     route(methods.execute, (request) =>
       execute(plugin, request.operation, request.params, pluginRequestOf(request))),
     route(methods.resolveHTTPSubject, () => Effect.succeed({})),

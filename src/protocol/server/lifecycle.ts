@@ -67,6 +67,25 @@ export const runConfigure = <R>(
   )
 
 /**
+ * Answers a configure request (ConfigureProvider, or StartProvider of an
+ * integration): checks the protocol version the host asks for, runs the hook,
+ * and answers with the version served.
+ *
+ * @since 0.1.0
+ * @category serving
+ */
+export const configureProvider = <R>(
+  method: string,
+  hook: LifecycleOptions<R>["configure"],
+  request: { readonly protocolVersion: number; readonly name: string; readonly config?: JsonObject | undefined }
+): Effect.Effect<{ readonly protocolVersion: number }, RpcError, R> =>
+  Effect.gen(function*() {
+    yield* checkProtocolVersion(method, request.protocolVersion)
+    yield* runConfigure(method, hook, request.name, request.config)
+    return { protocolVersion: PROTOCOL_VERSION }
+  })
+
+/**
  * The routes of `ProviderLifecycle`.
  *
  * @since 0.1.0
@@ -86,11 +105,7 @@ export const lifecycleRoutes = <R>(options: LifecycleOptions<R>): ReadonlyArray<
         maxProtocolVersion: PROTOCOL_VERSION
       })),
     route(methods.configureProvider, (request) =>
-      Effect.gen(function*() {
-        yield* checkProtocolVersion("ProviderLifecycle.ConfigureProvider", request.protocolVersion)
-        yield* runConfigure("ProviderLifecycle.ConfigureProvider", options.configure, request.name, request.config)
-        return { protocolVersion: PROTOCOL_VERSION }
-      })),
+      configureProvider("ProviderLifecycle.ConfigureProvider", options.configure, request)),
     route(methods.healthCheck, () =>
       options.healthCheck === undefined
         ? Effect.succeed({ ready: true })

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { compareKeys, inListBounds } from "../../services/StorageProvider.ts"
+import { compareKeys, inListBounds, lowerBound } from "../../services/StorageProvider.ts"
 import type { ListOptions, ObjectMetadata } from "../../services/StorageProvider.ts"
 import type { ManifestRecord } from "./manifestFormat.ts"
 
@@ -29,18 +29,6 @@ export const makeTable = (records: Iterable<ManifestRecord>): ManifestTable => {
   const map = new Map<string, ManifestRecord>()
   for (const record of records) map.set(record.meta.key, record)
   return { records: map, keys: [...map.keys()].toSorted(compareKeys) }
-}
-
-/** The index of the first key not below `key`. */
-const lowerBound = (keys: ReadonlyArray<string>, key: string): number => {
-  let low = 0
-  let high = keys.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if (compareKeys(keys[mid]!, key) < 0) low = mid + 1
-    else high = mid
-  }
-  return low
 }
 
 /**

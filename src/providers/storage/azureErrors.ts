@@ -6,9 +6,8 @@
  *
  * @since 0.1.0
  */
-import { StorageError } from "../../services/StorageProvider.ts"
-import type { StorageErrorReason } from "../../services/StorageProvider.ts"
-import { networkCode, safeCause } from "./cloudErrors.ts"
+import type { StorageError } from "../../services/StorageProvider.ts"
+import { networkCode, requestErrors } from "./cloudErrors.ts"
 
 /**
  * What an error message may name.
@@ -50,15 +49,7 @@ export const azureError = (
   const status = statusOf(cause)
   const code = codeOf(cause)
   const what = key === undefined ? `the container '${context.container}'` : `'${key}'`
-  const make = (reason: StorageErrorReason, message: string, profile = false) =>
-    new StorageError({
-      reason,
-      message,
-      operation,
-      ...(key === undefined ? {} : { key }),
-      ...(profile ? { profile: context.profile } : {}),
-      cause: safeCause(cause, { status, code })
-    })
+  const make = requestErrors(cause, { operation, key, profile: context.profile, status, code })
   if (status === undefined) {
     const network = networkCode(cause) ?? code ?? (cause instanceof Error ? cause.name : "no answer")
     return make("Unavailable", `The Azure endpoint ${context.endpoint} of profile '${context.profile}' could not be reached (${network}).`)

@@ -8,10 +8,9 @@ import { NodeStream } from "@effect/platform-node"
 import type { BlobItem, ContainerClient } from "@azure/storage-blob"
 import { Effect, Stream } from "effect"
 import { validateKey, validatePrefix } from "../../services/StorageKey.ts"
-import { compareKeys, StorageError, storageError } from "../../services/StorageProvider.ts"
+import { allCapabilities, compareKeys, StorageError, storageError } from "../../services/StorageProvider.ts"
 import type {
   Body,
-  Capabilities,
   DeleteOptions,
   ListOptions,
   ObjectMetadata,
@@ -19,12 +18,13 @@ import type {
   ReadOptions,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
+import { checkRange, concatBytes } from "../../services/StorageRead.ts"
 import { azureError } from "./azureErrors.ts"
 import type { AzureErrorContext } from "./azureErrors.ts"
 import { upload } from "./azureUpload.ts"
 import type { UploadSettings } from "./azureUpload.ts"
 import { inByteOrder } from "./keyOrder.ts"
-import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, unquote, withinSeconds } from "./objectStore.ts"
+import { emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, unquote, withinSeconds } from "./objectStore.ts"
 
 /**
  * @since 0.1.0
@@ -37,18 +37,6 @@ export interface AzureShapeSettings extends UploadSettings {
   readonly context: AzureErrorContext
   /** Time limit of each request, in seconds. */
   readonly timeoutSeconds: number
-}
-
-const capabilities: Capabilities = {
-  rangeRead: true,
-  conditionalRead: true,
-  conditionalWrite: true,
-  createOnly: true,
-  conditionalDelete: true,
-  userMetadata: true,
-  contentType: true,
-  copy: true,
-  write: true
 }
 
 /** Azure wants etags quoted, as it sends them. */
@@ -211,7 +199,7 @@ export const makeAzureShape = (settings: AzureShapeSettings): StorageProviderSha
       )
     }))
 
-  return { type: "azure", capabilities, head, read, getBytes, put, delete: del, copy, list }
+  return { type: "azure", capabilities: allCapabilities, head, read, getBytes, put, delete: del, copy, list }
 }
 
 /** Where an entry sorts: a directory as "name/", as S3 sorts it. */

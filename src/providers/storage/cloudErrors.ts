@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+import { StorageError } from "../../services/StorageProvider.ts"
+import type { StorageErrorReason } from "../../services/StorageProvider.ts"
 
 /**
  * An endpoint URL fit for a message: no query (a SAS token lives there), no
@@ -53,3 +55,31 @@ export const networkCode = (cause: unknown): string | undefined => {
   }
   return undefined
 }
+
+/**
+ * The `StorageError` builder for one failed request: `make(reason, message)`,
+ * with `withProfile` when the profile's settings are the likely fix (so the
+ * error names it).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const requestErrors = (
+  cause: unknown,
+  request: {
+    readonly operation: string
+    readonly key?: string | undefined
+    readonly profile: string
+    readonly status: number | undefined
+    readonly code?: string | undefined
+  }
+) =>
+(reason: StorageErrorReason, message: string, withProfile = false): StorageError =>
+  new StorageError({
+    reason,
+    message,
+    operation: request.operation,
+    ...(request.key === undefined ? {} : { key: request.key }),
+    ...(withProfile ? { profile: request.profile } : {}),
+    cause: safeCause(cause, { status: request.status, code: request.code })
+  })

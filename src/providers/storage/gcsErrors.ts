@@ -5,9 +5,8 @@
  *
  * @since 0.1.0
  */
-import { StorageError } from "../../services/StorageProvider.ts"
-import type { StorageErrorReason } from "../../services/StorageProvider.ts"
-import { networkCode, safeCause } from "./cloudErrors.ts"
+import type { StorageError } from "../../services/StorageProvider.ts"
+import { networkCode, requestErrors } from "./cloudErrors.ts"
 
 /**
  * What an error message may name.
@@ -41,15 +40,7 @@ export const gcsError = (cause: unknown, context: GcsErrorContext, operation: st
   const status = statusOf(cause)
   const text = cause instanceof Error ? cause.message : ""
   const what = key === undefined ? `the bucket '${context.bucket}'` : `'${key}'`
-  const make = (reason: StorageErrorReason, message: string, profile = false) =>
-    new StorageError({
-      reason,
-      message,
-      operation,
-      ...(key === undefined ? {} : { key }),
-      ...(profile ? { profile: context.profile } : {}),
-      cause: safeCause(cause, { status })
-    })
+  const make = requestErrors(cause, { operation, key, profile: context.profile, status })
   if (status === undefined) {
     const network = networkCode(cause) ?? (cause instanceof Error ? cause.name : "no answer")
     return make("Unavailable", `The GCS endpoint ${context.endpoint} of profile '${context.profile}' could not be reached (${network}).`)

@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
-import { closedOptions } from "../../services/ProviderRegistry.ts"
+import { Schema } from "effect"
+import { closedOptions, makeOnDemand } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
 import { PositiveInt } from "./objectStore.ts"
 
@@ -42,5 +42,5 @@ export type GcsOptions = typeof GcsOptions.Type
 export const factory: ProviderFactory<GcsOptions> = {
   type: "gcs",
   options: GcsOptions,
-  make: (options, context) => Effect.flatMap(Effect.promise(() => import("./gcs.ts")), ({ make }) => make(options, context))
+  make: makeOnDemand(() => import("./gcs.ts"))
 }

@@ -10,10 +10,9 @@ import { Effect, Option, Stream } from "effect"
 import { once } from "node:events"
 import { finished } from "node:stream/promises"
 import { validateKey, validatePrefix } from "../../services/StorageKey.ts"
-import { compareKeys, StorageError, storageError } from "../../services/StorageProvider.ts"
+import { allCapabilities, compareKeys, StorageError, storageError } from "../../services/StorageProvider.ts"
 import type {
   Body,
-  Capabilities,
   DeleteOptions,
   ListOptions,
   ObjectMetadata,
@@ -21,9 +20,10 @@ import type {
   ReadOptions,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
+import { checkRange, concatBytes } from "../../services/StorageRead.ts"
 import { gcsError } from "./gcsErrors.ts"
 import type { GcsErrorContext } from "./gcsErrors.ts"
-import { checkRange, concatBytes, emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, withinSeconds } from "./objectStore.ts"
+import { emptyUnlessPastTheEnd, notFoundIfAbsent, stallLimit, withinSeconds } from "./objectStore.ts"
 
 /**
  * @since 0.1.0
@@ -39,18 +39,6 @@ export interface GcsShapeSettings {
   readonly resumable: boolean
   /** Bodies in memory up to this size go in one multipart request. */
   readonly threshold: number
-}
-
-const capabilities: Capabilities = {
-  rangeRead: true,
-  conditionalRead: true,
-  conditionalWrite: true,
-  createOnly: true,
-  conditionalDelete: true,
-  userMetadata: true,
-  contentType: true,
-  copy: true,
-  write: true
 }
 
 /** Our etags are GCS generations; anything else can never match. */
@@ -230,5 +218,5 @@ export const makeGcsShape = (settings: GcsShapeSettings): StorageProviderShape =
       )
     }))
 
-  return { type: "gcs", capabilities, head, read, getBytes, put, delete: del, copy, list }
+  return { type: "gcs", capabilities: allCapabilities, head, read, getBytes, put, delete: del, copy, list }
 }

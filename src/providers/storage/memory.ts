@@ -17,14 +17,14 @@ import { closedOptions } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
 import { validateKey, validatePrefix } from "../../services/StorageKey.ts"
 import {
+  allCapabilities,
   compareKeys,
+  lowerBound,
   StorageProvider,
   storageError
 } from "../../services/StorageProvider.ts"
 import type {
   Body,
-  ByteRange,
-  Capabilities,
   DeleteOptions,
   ListOptions,
   ObjectMetadata,
@@ -33,6 +33,7 @@ import type {
   StorageError,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
+import { byteBounds, checkRead, concatBytes, mismatch, readChecks } from "../../services/StorageRead.ts"
 
 interface Entry {
   readonly bytes: Uint8Array
@@ -44,18 +45,6 @@ interface Entry {
 
 /** Size of the chunks `read` emits. */
 const CHUNK = 64 * 1024
-
-const capabilities: Capabilities = {
-  rangeRead: true,
-  conditionalRead: true,
-  conditionalWrite: true,
-  createOnly: true,
-  conditionalDelete: true,
-  userMetadata: true,
-  contentType: true,
-  copy: true,
-  write: true
-}
 
 const metadataOf = (key: string, entry: Entry): ObjectMetadata => ({
   key,
@@ -74,48 +63,6 @@ const directoryOf = (key: string): ObjectMetadata => ({
   lastModified: new Date(0),
   type: "directory"
 })
-
-/** The byte bounds `[start, end)` of a range, or an `InvalidRange` error. */
-const sliceBounds = (
-  key: string,
-  size: number,
-  range: ByteRange | undefined
-): Effect.Effect<readonly [number, number], StorageError> => {
-  if (range === undefined) return Effect.succeed([0, size])
-  const { length, offset } = range
-  if (!Number.isSafeInteger(offset) || offset < 0 || (length !== undefined && (!Number.isSafeInteger(length) || length < 0))) {
-    return Effect.fail(storageError("InvalidRange", `The range offset=${offset} length=${length ?? "(to end)"} of '${key}' is not a pair of non-negative integers.`, { operation: "read", key }))
-  }
-  if (offset > size) {
-    return Effect.fail(storageError("InvalidRange", `The range offset ${offset} lies past the end of '${key}' (${size} bytes).`, { operation: "read", key }))
-  }
-  return Effect.succeed([offset, length === undefined ? size : Math.min(size, offset + length)])
-}
-
-const mismatch = (key: string, etag: string, expected: string, operation: string): StorageError =>
-  storageError("PreconditionFailed", `The object '${key}' has etag '${etag}', not the expected '${expected}'.`, { operation, key })
-
-/** Index of the first key not below `bound` in a sorted array. */
-const lowerBound = (keys: ReadonlyArray<string>, bound: string): number => {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compareKeys(keys[mid]!, bound) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-const concat = (chunks: ReadonlyArray<Uint8Array>, total: number): Uint8Array => {
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
-}
 
 /**
  * A fresh, empty in-memory provider.
@@ -160,13 +107,10 @@ const makeUnsafe = (): StorageProviderShape => {
   const readable = Effect.fnUntraced(function*(key: string, options: ReadOptions | undefined, operation: string) {
     yield* validateKey(key, operation)
     const entry = yield* find(key, operation)
-    if (options?.ifMatch !== undefined && options.ifMatch !== entry.etag) {
-      return yield* mismatch(key, entry.etag, options.ifMatch, operation)
-    }
-    if (options?.ifNoneMatch !== undefined && (options.ifNoneMatch === "*" || options.ifNoneMatch === entry.etag)) {
-      return yield* storageError("NotModified", `The object '${key}' still has etag '${entry.etag}'.`, { operation, key })
-    }
-    const [start, end] = yield* sliceBounds(key, entry.bytes.byteLength, options?.range)
+    const [start, end] = yield* readChecks(() => {
+      checkRead(key, entry.etag, options, operation)
+      return byteBounds(key, entry.bytes.byteLength, options?.range, "read")
+    })
     return entry.bytes.subarray(start, end)
   })
 
@@ -215,13 +159,8 @@ const makeUnsafe = (): StorageProviderShape => {
         bytes = body.slice()
       } else {
         const chunks: Array<Uint8Array> = []
-        let total = 0
-        yield* Stream.runForEach(body, (chunk) =>
-          Effect.sync(() => {
-            chunks.push(chunk.slice())
-            total += chunk.byteLength
-          }))
-        bytes = concat(chunks, total)
+        yield* Stream.runForEach(body, (chunk) => Effect.sync(() => chunks.push(chunk.slice())))
+        bytes = concatBytes(chunks)
       }
       yield* check
       return store(key, {
@@ -280,7 +219,7 @@ const makeUnsafe = (): StorageProviderShape => {
 
   return {
     type: "memory",
-    capabilities,
+    capabilities: allCapabilities,
     head,
     read,
     getBytes,

@@ -1,15 +1,17 @@
 /**
- * Pieces shared by the cloud object-store providers (Azure Blob, GCS): the
- * `bucket[/prefix]` base path, range checks, preconditions the backends
- * answer differently from the contract, fixed-size upload blocks, and time
- * limits for requests and downloads. Error pieces are in `cloudErrors.ts`.
+ * Pieces shared by the cloud object-store providers (Azure Blob, GCS, S3):
+ * the `bucket[/prefix]` base path, preconditions the backends answer
+ * differently from the contract, fixed-size upload blocks, and time limits
+ * for requests and downloads. Range checks and whole-body buffers are in
+ * `services/StorageRead.ts`, error pieces in `cloudErrors.ts`.
  *
  * @since 0.1.0
  */
 import { Effect, Schema, Stream } from "effect"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import { storageError } from "../../services/StorageProvider.ts"
-import type { ByteRange, StorageError } from "../../services/StorageProvider.ts"
+import type { StorageError } from "../../services/StorageProvider.ts"
+import { pastTheEnd } from "../../services/StorageRead.ts"
 
 /**
  * Sizes and counts in provider options.
@@ -71,50 +73,6 @@ export const unquote = (etag: string | undefined): string | undefined =>
   etag === undefined ? undefined : etag.replace(/^(W\/)?"(.*)"$/, "$2")
 
 /**
- * Checks a range's numbers (the bounds against the object are the backend's
- * business): non-negative integers, or `InvalidRange` naming the key.
- *
- * @since 0.1.0
- * @category ranges
- */
-export const checkRange = (key: string, operation: string, range: ByteRange | undefined): Effect.Effect<void, StorageError> => {
-  if (range === undefined) return Effect.void
-  const { length, offset } = range
-  const valid = Number.isSafeInteger(offset) && offset >= 0 &&
-    (length === undefined || (Number.isSafeInteger(length) && length >= 0))
-  return valid ? Effect.void : Effect.fail(storageError(
-    "InvalidRange",
-    `The range offset=${offset} length=${length ?? "(to end)"} of '${key}' is not a pair of non-negative integers.`,
-    { operation, key }
-  ))
-}
-
-/**
- * The failure for a range that starts past the end of an object.
- *
- * @since 0.1.0
- * @category ranges
- */
-export const pastTheEnd = (key: string, operation: string, offset: number, size: number): StorageError =>
-  storageError("InvalidRange", `The range offset ${offset} lies past the end of '${key}' (${size} bytes).`, { operation, key })
-
-/**
- * One buffer from many.
- *
- * @since 0.1.0
- * @category bodies
- */
-export const concatBytes = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0))
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
-}
-
-/**
  * Azure and GCS answer a put with `ifMatch` on a missing object with a failed
  * precondition; the contract says `NotFound`. On `PreconditionFailed`, asks
  * `head` whether the object exists and turns the error into `NotFound` if not.
@@ -164,7 +122,7 @@ export const emptyUnlessPastTheEnd = (
  * @since 0.1.0
  * @category uploads
  */
-export const blocks = <E>(body: Stream.Stream<Uint8Array, E>, size: number): Stream.Stream<Uint8Array, E> =>
+export const blocks = <E, R>(body: Stream.Stream<Uint8Array, E, R>, size: number): Stream.Stream<Uint8Array, E, R> =>
   Stream.suspend(() => {
     let block = new Uint8Array(size)
     let filled = 0

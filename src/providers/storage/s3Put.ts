@@ -26,47 +26,10 @@ import { Effect, Exit, Sink, Stream } from "effect"
 import { validateKey } from "../../services/StorageKey.ts"
 import { StorageError, storageError } from "../../services/StorageProvider.ts"
 import type { Body, ObjectMetadata, PutOptions } from "../../services/StorageProvider.ts"
+import { concatBytes } from "../../services/StorageRead.ts"
+import { blocks } from "./objectStore.ts"
 import { fullKey, quote, requireCapability, send, unquote } from "./s3Target.ts"
 import type { S3Target } from "./s3Target.ts"
-
-const concat = (chunks: ReadonlyArray<Uint8Array>, total: number): Uint8Array => {
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
-}
-
-/**
- * Re-cuts a byte stream into blocks of exactly `size` bytes (the last one
- * shorter), each a fresh buffer.
- *
- * @since 0.1.0
- * @category streams
- */
-export const rechunkBytes = (size: number) => <E, R>(stream: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Uint8Array, E, R> =>
-  stream.pipe(Stream.mapAccum(
-    () => ({ block: new Uint8Array(size), filled: 0 }),
-    (state, chunk) => {
-      const out: Array<Uint8Array> = []
-      let { block, filled } = state
-      for (let at = 0; at < chunk.byteLength;) {
-        const n = Math.min(size - filled, chunk.byteLength - at)
-        block.set(chunk.subarray(at, at + n), filled)
-        filled += n
-        at += n
-        if (filled === size) {
-          out.push(block)
-          block = new Uint8Array(size)
-          filled = 0
-        }
-      }
-      return [{ block, filled }, out] as const
-    },
-    { onHalt: (state) => (state.filled > 0 ? [state.block.subarray(0, state.filled)] : []) }
-  ))
 
 const CHECKSUM_FIELDS = ["ChecksumCRC32", "ChecksumCRC32C", "ChecksumCRC64NVME", "ChecksumSHA1", "ChecksumSHA256"] as const
 
@@ -189,8 +152,8 @@ export const put = <E = never>(target: S3Target, key: string, body: Body<E>, opt
           return state
         }
       ))
-      if (first.total <= threshold) return yield* putOnce(target, key, concat(first.chunks, first.total), options)
-      const parts = Stream.concat(Stream.fromIterable(first.chunks), rest).pipe(rechunkBytes(target.multipartChunkSize))
+      if (first.total <= threshold) return yield* putOnce(target, key, concatBytes(first.chunks), options)
+      const parts = blocks(Stream.concat(Stream.fromIterable(first.chunks), rest), target.multipartChunkSize)
       return yield* putParts(target, key, parts, options)
     }))
   }).pipe(Effect.mapError((error) => (error instanceof StorageError ? conditionError(error, key, options) : error)))

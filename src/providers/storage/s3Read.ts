@@ -13,8 +13,8 @@ import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3"
 import type { GetObjectCommandOutput } from "@aws-sdk/client-s3"
 import { Effect, Stream } from "effect"
 import { validateKey } from "../../services/StorageKey.ts"
-import { storageError } from "../../services/StorageProvider.ts"
-import type { ByteRange, ObjectMetadata, ReadOptions, StorageError } from "../../services/StorageProvider.ts"
+import type { ObjectMetadata, ReadOptions, StorageError } from "../../services/StorageProvider.ts"
+import { checkRange, pastTheEnd } from "../../services/StorageRead.ts"
 import { s3Error } from "./s3Errors.ts"
 import { fullKey, metadataOf, quote, requireCapability, send } from "./s3Target.ts"
 import type { S3Target } from "./s3Target.ts"
@@ -44,25 +44,10 @@ const headWith = (target: S3Target, key: string, options: ReadOptions | undefine
 export const head = (target: S3Target, key: string): Effect.Effect<ObjectMetadata, StorageError> =>
   Effect.andThen(validateKey(key, "head"), headWith(target, key, undefined, "head"))
 
-const checkRange = (key: string, range: ByteRange | undefined, operation: string) => {
-  if (range === undefined) return Effect.void
-  const { length, offset } = range
-  const valid = Number.isSafeInteger(offset) && offset >= 0 &&
-    (length === undefined || (Number.isSafeInteger(length) && length >= 0))
-  return valid ? Effect.void : Effect.fail(storageError(
-    "InvalidRange",
-    `The range offset=${offset} length=${length ?? "(to end)"} of '${key}' is not a pair of non-negative integers.`,
-    { operation, key }
-  ))
-}
-
-const pastEnd = (key: string, offset: number, size: number, operation: string) =>
-  storageError("InvalidRange", `The range offset ${offset} lies past the end of '${key}' (${size} bytes).`, { operation, key })
-
 /** An empty read, after checking that the object exists, meets the preconditions and is at least `offset` long. */
 const emptyAt = (target: S3Target, key: string, offset: number, options: ReadOptions | undefined, operation: string) =>
   Effect.flatMap(headWith(target, key, options, operation), (meta) =>
-    offset > meta.contentLength ? Effect.fail(pastEnd(key, offset, meta.contentLength, operation)) : Effect.succeed("empty" as const))
+    offset > meta.contentLength ? Effect.fail(pastTheEnd(key, operation, offset, meta.contentLength)) : Effect.succeed("empty" as const))
 
 /**
  * The GET response of a read, or `"empty"` for an empty range.
@@ -81,7 +66,7 @@ export const getObject = (
     const conditional = options?.ifMatch !== undefined || options?.ifNoneMatch !== undefined
     yield* requireCapability(target, "conditionalRead", conditional, "A conditional read", operation, key)
     const range = options?.range
-    yield* checkRange(key, range, operation)
+    yield* checkRange(key, operation, range)
     if (range?.length === 0) return yield* emptyAt(target, key, range.offset, options, operation)
     const header = range === undefined
       ? {}
