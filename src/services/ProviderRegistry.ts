@@ -64,6 +64,9 @@ export class ProviderRegistry extends Context.Service<ProviderRegistry, {
   readonly metadataTypes: () => ReadonlyArray<string>
 }>()("strata/ProviderRegistry") {}
 
+const byType = <F extends { readonly type: string }>(list: ReadonlyArray<F>) =>
+  new Map(list.map((factory) => [factory.type, factory] as const))
+
 /**
  * A registry from lists of factories; later entries replace earlier ones of
  * the same type.
@@ -78,8 +81,6 @@ export const makeRegistry = (
     readonly metadata?: ReadonlyArray<MetadataProviderFactory> | undefined
   } = {}
 ): ProviderRegistry["Service"] => {
-  const byType = <F extends { readonly type: string }>(list: ReadonlyArray<F>) =>
-    new Map(list.map((factory) => [factory.type, factory] as const))
   const storage = byType(factories)
   const credentials = byType(more.credentials ?? [])
   const metadata = byType(more.metadata ?? [])
