@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
-import { readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { runStrata } from "../programs/cli/cliHarness.ts"
 
@@ -82,4 +84,16 @@ describe("examples", () => {
       `{"the":2,"cat":1,"saw":1,"dog":1}`
     ])
   })
+  it("pipeline.ts ingests the events through the contract into an artifact, and finds it again on the second run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "strata-pipeline-"))
+    const run = () => spawnSync(process.execPath, [`${EXAMPLES}pipeline.ts`, dir], { encoding: "utf8", timeout: 90_000 })
+    const first = run()
+    assert.strictEqual(first.status, 0, first.stderr)
+    assert.match(first.stdout, /^3 events through contract orders 1\.0: 1 accepted, 2 quarantined -> .*IngestBatch_0000 \(built\)$/m)
+    const accepted = JSON.parse(readFileSync(join(dir, "artifacts", "IngestBatch_0000", "accepted.json"), "utf8")) as Array<{ customer: { email: string } }>
+    assert.strictEqual(accepted[0]!.customer.email, "<REDACTED>")
+    const second = run()
+    assert.strictEqual(second.status, 0, second.stderr)
+    assert.match(second.stdout, /IngestBatch_0000 \(run before: found by its spec, not rebuilt\)$/m)
+  }, 200_000)
 })
