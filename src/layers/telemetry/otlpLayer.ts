@@ -28,6 +28,7 @@ import {
 } from "@opentelemetry/sdk-trace-base"
 import { Layer } from "effect"
 import * as OtelTracerLayer from "./otelTracerLayer.ts"
+import { makeSampler } from "./sampler.ts"
 import type { TelemetrySettings } from "./settings.ts"
 
 /**
@@ -147,7 +148,7 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
   const [first, ...rest] = processors
   const tracing = first === undefined
     ? Layer.empty
-    : Layer.provide(OtelTracerLayer.layer, NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout }))
+    : Layer.provide(OtelTracerLayer.layer, NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout, sampler: makeSampler(settings.sampler) }))
   const [reader, ...moreReaders] = readers
   const metrics = reader === undefined
     ? Layer.empty

@@ -7,6 +7,8 @@
  *
  * @since 0.1.0
  */
+import { defaultSampler, samplerSettings } from "./sampler.ts"
+import type { SamplerSettings } from "./sampler.ts"
 
 /**
  * Where one signal (traces or metrics) goes. An empty `exporters` list means
@@ -40,6 +42,8 @@ export interface TelemetrySettings {
   readonly exportTimeoutMillis: number
   /** Time limit of the final flush when the layer's scope closes. */
   readonly shutdownTimeoutMillis: number
+  /** Which traces are recorded (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`). */
+  readonly sampler: SamplerSettings
 }
 
 /**
@@ -67,7 +71,8 @@ export const disabledSettings: TelemetrySettings = {
   metrics: { exporters: [], endpoint: "http://localhost:4318/v1/metrics", exportIntervalMillis: 60_000 },
   maxQueueSize: 2048,
   exportTimeoutMillis: 2_000,
-  shutdownTimeoutMillis: 2_000
+  shutdownTimeoutMillis: 2_000,
+  sampler: defaultSampler
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -203,7 +208,8 @@ export const telemetrySettings = (
       resourceAttributes,
       traces,
       metrics,
-      exportTimeoutMillis
+      exportTimeoutMillis,
+      sampler: samplerSettings(env, warn)
     },
     warnings
   }
