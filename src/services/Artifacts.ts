@@ -173,7 +173,10 @@ export interface ArtifactsShape {
   readonly root: string
   /** The registry of artifact types by name (Artisan's scope). */
   readonly scope: ReadonlyMap<string, AnyArtifactType>
-  /** The existing artifact for the spec, or a new one built now; waits for a build of the same spec in progress. */
+  /**
+   * The existing artifact for the spec, or a new one built now; waits for a build of the same spec in progress.
+   * A spec with `_path_: "@/<dir>"` is built or found only in that directory (`Incompatible` when it holds something else).
+   */
   readonly build: <T extends AnyArtifactType>(type: T, spec: unknown) => Effect.Effect<ArtifactOf<T>, ArtifactError>
   /** Like `build` with the type named by the spec's `type` key (as the HTTP API receives it). */
   readonly buildEncoded: (spec: unknown) => Effect.Effect<Artifact, ArtifactError>

@@ -99,8 +99,9 @@ export const make = (options: ArtifactsOptions) =>
     /** Matching artifacts of a spec, their metadata re-read (the index may lag a build in progress). */
     const matches = (spec: EncodedSpec) =>
       Effect.gen(function*() {
-        const candidates = yield* index.candidates(spec.hash)
-        const fresh = yield* Effect.forEach(candidates, (candidate: IndexedArtifact) =>
+        // A `_path_` spec has one candidate: its directory.
+        const candidates = spec.path === undefined ? yield* index.candidates(spec.hash) : [{ path: spec.path }]
+        const fresh = yield* Effect.forEach(candidates, (candidate: Pick<IndexedArtifact, "path">) =>
           Effect.map(metas.read(candidate.path), (meta) => ({ path: candidate.path, meta })))
         return fresh.filter((entry): entry is { path: string; meta: ArtifactMeta } =>
           entry.meta !== undefined && !hasFailed(entry.meta) && metas.sameSpec(entry.meta, spec.encoded))
@@ -110,6 +111,14 @@ export const make = (options: ArtifactsOptions) =>
 
     /** Creates the next free `<Type>_<hex>` directory with a Start event. */
     const createDirectory = Effect.fn("Artifacts.createDirectory")(function*(type: AnyArtifactType, spec: EncodedSpec) {
+      if (spec.path !== undefined) {
+        if (yield* metas.create(spec.path, spec.encoded)) return spec.path
+        return yield* new ArtifactError({
+          reason: "Incompatible",
+          message: `Incompatible files exist at ${spec.path}: it is not an empty directory or a finished ${type.name} with this spec.`,
+          path: spec.path
+        })
+      }
       if (!nextIndex.has(type.name)) {
         const taken = (yield* index.all).map((artifact) => artifact.path.match(new RegExp(`^${type.name}_([0-9a-f]{4,})$`))?.[1])
         nextIndex.set(type.name, Math.max(-1, ...taken.filter((hex) => hex !== undefined).map((hex) => parseInt(hex, 16))) + 1)

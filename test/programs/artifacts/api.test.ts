@@ -102,6 +102,25 @@ describe("artifacts HTTP API", () => {
       assert.strictEqual(await failed.text(), "The build of Flaky_0000 failed: the input was refused")
     }))
 
+  it.live("builds a POSTed spec at its _path_, and refuses a _path_ not under @/ with 403", () =>
+    withServer(async (base) => {
+      const spec = encodeCbor({ type: "Sum", _path_: "@/runs/first", values: [4] })
+      const created = await request(base, "/artifacts", { method: "POST", body: spec, password: "admin-pw" })
+      assert.strictEqual(created.status, 201)
+      assert.strictEqual(created.headers.get("location"), "/artifacts/runs/first")
+      const again = await request(base, "/artifacts", { method: "POST", body: spec, password: "admin-pw" })
+      assert.strictEqual(again.headers.get("location"), "/artifacts/runs/first")
+      const listing = decodeCbor(new Uint8Array(await (await request(base, "/artifacts/runs/first", { password: "reader-pw" })).arrayBuffer())) as Record<string, unknown>
+      assert.deepStrictEqual((listing["_meta_"] as { spec: unknown }).spec, { type: "Sum", _path_: "@/runs/first", values: [4], scale: 1, delayMs: 0 })
+      for (const path of ["/tmp/elsewhere", "~/elsewhere", "@/../elsewhere"]) {
+        const refused = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Sum", _path_: path, values: [4] }), password: "admin-pw" })
+        assert.strictEqual(refused.status, 403, path)
+      }
+      const other = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Sum", _path_: "@/runs/first", values: [5] }), password: "admin-pw" })
+      assert.strictEqual(other.status, 400)
+      assert.match(await other.text(), /^Incompatible files exist at runs\/first/)
+    }))
+
   it.live("serves the spec schemas as Artisan names them", () =>
     withServer(async (base) => {
       const spec = await request(base, "/schemas/spec", { password: "reader-pw" })
