@@ -17,6 +17,7 @@ import { StorageClient } from "../../services/StorageClient.ts"
 import { makeIndex } from "./artifactIndex.ts"
 import type { IndexedArtifact } from "./artifactIndex.ts"
 import { makeArtifact } from "./artifactHandle.ts"
+import { openRefs } from "./artifactRefs.ts"
 import { makeBuildLocks } from "./buildLock.ts"
 import { hasFailed, hasSucceeded } from "./meta.ts"
 import type { ArtifactMeta } from "./meta.ts"
@@ -137,10 +138,12 @@ export const make = (options: ArtifactsOptions) =>
       if (done !== undefined) return done
       // Any unfinished match was left by a dead builder: we hold its lock.
       for (const stale of found) yield* metas.finish(stale.path, stale.meta, "The build was interrupted before it finished.")
+      // Before the directory is claimed: a ref to a failed build fails this one without leaving a directory.
+      const decoded = yield* openRefs(spec.decoded, openRef)
       const path = yield* createDirectory(type, spec)
       index.invalidate(path)
-      const artifact = open(path, "write", undefined, type, spec.decoded)
-      const outcome = yield* Effect.exit(builder.run({ type, spec: spec.decoded, artifact }))
+      const artifact = open(path, "write", undefined, type, decoded)
+      const outcome = yield* Effect.exit(builder.run({ type, spec: decoded, artifact }))
       const started = yield* metas.read(path)
       const meta = started ?? { spec: spec.encoded, events: [] }
       if (outcome._tag === "Failure") {
@@ -189,6 +192,10 @@ export const make = (options: ArtifactsOptions) =>
       const decoded = type === undefined ? meta.spec : (yield* encodeSpec(mapper, type, meta.spec)).decoded
       return open(path, mode, meta, type, decoded)
     })
+
+    /** A spec's `@/` ref: the directory opened read-sync, or undefined when there is nothing there. */
+    const openRef = (path: string): Effect.Effect<Artifact | undefined, ArtifactError> =>
+      recover(path, "read-sync").pipe(Effect.catchIf((error) => error.reason === "NotFound", () => Effect.succeed(undefined)))
 
     const buildEncoded = Effect.fn("Artifacts.buildEncoded")(function*(input: unknown) {
       return yield* build(yield* typeOfSpec(scope, input), input)

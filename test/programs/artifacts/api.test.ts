@@ -93,7 +93,7 @@ describe("artifacts HTTP API", () => {
       assert.match(await notCbor.text(), /^The request body is not one CBOR-encoded spec/)
       const unknown = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Nope" }), password: "admin-pw" })
       assert.strictEqual(unknown.status, 400)
-      assert.strictEqual(await unknown.text(), `The spec's type "Nope" is not in scope (known: Sum, Flaky).`)
+      assert.strictEqual(await unknown.text(), `The spec's type "Nope" is not in scope (known: Sum, Flaky, Scaled).`)
       const badField = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Sum", values: "x" }), password: "admin-pw" })
       assert.strictEqual(badField.status, 400)
       assert.match(await badField.text(), /^The Sum spec is not valid: values: /)
@@ -128,7 +128,7 @@ describe("artifacts HTTP API", () => {
       assert.strictEqual(spec.headers.get("content-type"), "application/schema+json")
       const schema = await spec.json() as { $schema: string; oneOf: Array<unknown> }
       assert.strictEqual(schema.$schema, "http://json-schema.org/draft-07/schema#")
-      assert.strictEqual(schema.oneOf.length, 2)
+      assert.strictEqual(schema.oneOf.length, 3)
       assert.strictEqual(((await (await request(base, "/schemas/spec-list", { password: "reader-pw" })).json()) as { type: string }).type, "array")
       assert.strictEqual((await request(base, "/schemas/other", { password: "reader-pw" })).status, 404)
       assert.strictEqual((await request(base, "/schemas/spec", { method: "POST", password: "admin-pw" })).status, 405)
