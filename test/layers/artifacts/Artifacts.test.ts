@@ -126,6 +126,7 @@ for (const [where, rootOf] of ROOTS) {
           assert.strictEqual(yield* first.read("total"), 2)
           const meta = JSON.parse(decode(yield* client.read(`${root}/runs/two/${META_FILE}`)))
           assert.deepStrictEqual(meta.spec, { type: "Sum", values: [2], _path_: "@/runs/two", scale: 1, delayMs: 0 })
+          assert.deepStrictEqual(Object.keys(meta.spec), ["type", "values", "_path_", "delayMs", "scale"])
           const again = yield* artifacts.build(Sum, { _path_: "@/runs/two/", scale: 1, values: [2] })
           assert.strictEqual(again.path, "runs/two")
           assert.strictEqual(buildsOf("Sum") - before, 1)
