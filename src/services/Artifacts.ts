@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Schema } from "effect"
+import { Context, Schema, SchemaTransformation } from "effect"
 import type { Effect } from "effect"
 
 /**
@@ -126,6 +126,50 @@ export interface Artifact<F extends FieldCodecs = FieldCodecs, Spec = unknown> {
 }
 
 /**
+ * A spec value naming a directory under the artifact root, written `@/<rel>`
+ * in specs (Artisan's path values). The build function receives it with
+ * `artifact` set to that directory opened read-sync when it exists there;
+ * `_meta_.json` keeps the `@/<rel>` string, so specs still match.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ArtifactRef {
+  /** Relative to the root, without the `@/`. */
+  readonly path: string
+  /** The directory as an artifact, when it existed as the build started. */
+  readonly artifact: Artifact | undefined
+  constructor(path: string, artifact?: Artifact) {
+    this.path = path
+    this.artifact = artifact
+  }
+}
+
+/** A `@/<rel>` string with no `..`, `.` or empty segment; its JSON Schema is Artisan's `__PathString` pattern. */
+const RootPathString = Schema.String.check(Schema.makeFilter(
+  (text: string) =>
+    !text.startsWith("@/") ? `${JSON.stringify(text)} does not start with "@/" (a path under the artifact root)`
+    : text.slice(2).replace(/\/+$/, "").split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\")) ||
+      `${JSON.stringify(text)} leaves the artifact root or is malformed (no "..", "." or empty segments)`,
+  { toJsonSchema: () => ({ pattern: "^@\\/.*" }) }
+))
+
+/**
+ * The Schema of a spec field that names another artifact (or any directory)
+ * by `@/<rel>`; its JSON Schema is `{"type": "string", "pattern": "^@\\/.*"}`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ArtifactRefSchema = RootPathString.pipe(Schema.decodeTo(
+  Schema.instanceOf(ArtifactRef),
+  SchemaTransformation.transform({
+    decode: (text: string) => new ArtifactRef(text.slice(2).replace(/\/+$/, "")),
+    encode: (ref: ArtifactRef) => `@/${ref.path}`
+  })
+))
+
+/**
  * A declared artifact type. `build` fills a directory opened in write mode.
  *
  * @since 0.1.0
@@ -173,7 +217,10 @@ export interface ArtifactsShape {
   readonly root: string
   /** The registry of artifact types by name (Artisan's scope). */
   readonly scope: ReadonlyMap<string, AnyArtifactType>
-  /** The existing artifact for the spec, or a new one built now; waits for a build of the same spec in progress. */
+  /**
+   * The existing artifact for the spec, or a new one built now; waits for a build of the same spec in progress.
+   * A spec with `_path_: "@/<dir>"` is built or found only in that directory (`Incompatible` when it holds something else).
+   */
   readonly build: <T extends AnyArtifactType>(type: T, spec: unknown) => Effect.Effect<ArtifactOf<T>, ArtifactError>
   /** Like `build` with the type named by the spec's `type` key (as the HTTP API receives it). */
   readonly buildEncoded: (spec: unknown) => Effect.Effect<Artifact, ArtifactError>

@@ -17,6 +17,7 @@ import { StorageClient } from "../../services/StorageClient.ts"
 import { makeIndex } from "./artifactIndex.ts"
 import type { IndexedArtifact } from "./artifactIndex.ts"
 import { makeArtifact } from "./artifactHandle.ts"
+import { openRefs } from "./artifactRefs.ts"
 import { makeBuildLocks } from "./buildLock.ts"
 import { hasFailed, hasSucceeded } from "./meta.ts"
 import type { ArtifactMeta } from "./meta.ts"
@@ -99,8 +100,9 @@ export const make = (options: ArtifactsOptions) =>
     /** Matching artifacts of a spec, their metadata re-read (the index may lag a build in progress). */
     const matches = (spec: EncodedSpec) =>
       Effect.gen(function*() {
-        const candidates = yield* index.candidates(spec.hash)
-        const fresh = yield* Effect.forEach(candidates, (candidate: IndexedArtifact) =>
+        // A `_path_` spec has one candidate: its directory.
+        const candidates = spec.path === undefined ? yield* index.candidates(spec.hash) : [{ path: spec.path }]
+        const fresh = yield* Effect.forEach(candidates, (candidate: Pick<IndexedArtifact, "path">) =>
           Effect.map(metas.read(candidate.path), (meta) => ({ path: candidate.path, meta })))
         return fresh.filter((entry): entry is { path: string; meta: ArtifactMeta } =>
           entry.meta !== undefined && !hasFailed(entry.meta) && metas.sameSpec(entry.meta, spec.encoded))
@@ -110,6 +112,14 @@ export const make = (options: ArtifactsOptions) =>
 
     /** Creates the next free `<Type>_<hex>` directory with a Start event. */
     const createDirectory = Effect.fn("Artifacts.createDirectory")(function*(type: AnyArtifactType, spec: EncodedSpec) {
+      if (spec.path !== undefined) {
+        if (yield* metas.create(spec.path, spec.encoded)) return spec.path
+        return yield* new ArtifactError({
+          reason: "Incompatible",
+          message: `Incompatible files exist at ${spec.path}: it is not an empty directory or a finished ${type.name} with this spec.`,
+          path: spec.path
+        })
+      }
       if (!nextIndex.has(type.name)) {
         const taken = (yield* index.all).map((artifact) => artifact.path.match(new RegExp(`^${type.name}_([0-9a-f]{4,})$`))?.[1])
         nextIndex.set(type.name, Math.max(-1, ...taken.filter((hex) => hex !== undefined).map((hex) => parseInt(hex, 16))) + 1)
@@ -128,10 +138,12 @@ export const make = (options: ArtifactsOptions) =>
       if (done !== undefined) return done
       // Any unfinished match was left by a dead builder: we hold its lock.
       for (const stale of found) yield* metas.finish(stale.path, stale.meta, "The build was interrupted before it finished.")
+      // Before the directory is claimed: a ref to a failed build fails this one without leaving a directory.
+      const decoded = yield* openRefs(spec.decoded, openRef)
       const path = yield* createDirectory(type, spec)
       index.invalidate(path)
-      const artifact = open(path, "write", undefined, type, spec.decoded)
-      const outcome = yield* Effect.exit(builder.run({ type, spec: spec.decoded, artifact }))
+      const artifact = open(path, "write", undefined, type, decoded)
+      const outcome = yield* Effect.exit(builder.run({ type, spec: decoded, artifact }))
       const started = yield* metas.read(path)
       const meta = started ?? { spec: spec.encoded, events: [] }
       if (outcome._tag === "Failure") {
@@ -180,6 +192,10 @@ export const make = (options: ArtifactsOptions) =>
       const decoded = type === undefined ? meta.spec : (yield* encodeSpec(mapper, type, meta.spec)).decoded
       return open(path, mode, meta, type, decoded)
     })
+
+    /** A spec's `@/` ref: the directory opened read-sync, or undefined when there is nothing there. */
+    const openRef = (path: string): Effect.Effect<Artifact | undefined, ArtifactError> =>
+      recover(path, "read-sync").pipe(Effect.catchIf((error) => error.reason === "NotFound", () => Effect.succeed(undefined)))
 
     const buildEncoded = Effect.fn("Artifacts.buildEncoded")(function*(input: unknown) {
       return yield* build(yield* typeOfSpec(scope, input), input)

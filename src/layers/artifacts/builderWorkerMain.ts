@@ -15,7 +15,9 @@ import { ObjectMapper } from "../../services/ObjectMapper.ts"
 import type { AnyArtifactType } from "../../services/Artifacts.ts"
 import type { StorageConfig } from "../../services/StorageConfig.ts"
 import { makeArtifact } from "./artifactHandle.ts"
+import { openRefs } from "./artifactRefs.ts"
 import { encodeSpec } from "./specs.ts"
+import { fromStorage, joinPath } from "./store.ts"
 
 interface Job {
   readonly module: string
@@ -35,17 +37,25 @@ const run = Effect.gen(function*() {
   const client = yield* makeStorageClient({ config: job.config, registry: defaultRegistry })
   const mapper = yield* ObjectMapper
   const spec = yield* encodeSpec(mapper, type, job.spec)
+  // The parent already waited for the build of each `@/` ref; here they are opened as plain directories.
+  const root = job.url.slice(0, job.url.length - job.path.length - 1)
+  const decoded = yield* openRefs(spec.decoded, (path) =>
+    Effect.gen(function*() {
+      const url = joinPath(root, path)
+      if (yield* Effect.mapError(client.isEmpty(url), fromStorage)) return undefined
+      return makeArtifact({ client, url, path, mode: "read-sync", spec: undefined, meta: undefined, fields: {}, awaitEntry: () => Effect.void })
+    }))
   const artifact = makeArtifact({
     client,
     url: job.url,
     path: job.path,
     mode: "write",
-    spec: spec.decoded,
+    spec: decoded,
     meta: undefined,
     fields: type.fields,
     awaitEntry: () => Effect.void
   })
-  yield* type.build(spec.decoded, artifact)
+  yield* type.build(decoded, artifact)
 }).pipe(Effect.scoped, Effect.provide(ObjectMapperLive.layer))
 
 const reply = (exit: Exit.Exit<void, unknown>) => {

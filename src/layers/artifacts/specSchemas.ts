@@ -5,7 +5,9 @@
  * Effect's `Schema.toJsonSchemaDocument` (draft 2020-12, then converted to
  * draft-07), and `oneOf` picks a type by its `type` constant. Named
  * sub-schemas (an `identifier` annotation) become `$defs` entries too, and
- * every type also gets Artisan's `__PathString::<Name>` entry.
+ * every type also gets Artisan's `__PathString::<Name>` entry. A field typed
+ * `ArtifactRefSchema` carries that entry's pattern itself (`{"type":
+ * "string", "pattern": "^@\\/.*"}`): a ref names no particular type to point at.
  *
  * Differences from Artisan: defaults are not listed (Effect's generator
  * does not emit them), and field descriptions come from Schema

@@ -20,6 +20,17 @@ import type { ObjectMapperShape } from "../../services/ObjectMapper.ts"
 export const TYPE_KEY = "type"
 
 /**
+ * The spec key naming the one directory an artifact may live in (`@/<rel>`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PATH_KEY = "_path_"
+
+/** Root-relative path values (`_path_` and `ArtifactRef` fields) start with this. */
+const ROOT_PREFIX = "@/"
+
+/**
  * A spec decoded for the build function and encoded for `_meta_.json`.
  *
  * @since 0.1.0
@@ -29,6 +40,8 @@ export interface EncodedSpec {
   readonly decoded: unknown
   readonly encoded: Readonly<Record<string, unknown>>
   readonly hash: string
+  /** The directory `_path_` asks for, relative to the root; unset when any directory will do. */
+  readonly path?: string | undefined
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -36,6 +49,22 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const invalid = (message: string, cause?: unknown) =>
   new ArtifactError({ reason: "InvalidSpec", message, ...(cause === undefined ? {} : { cause }) })
+
+/**
+ * The root-relative directory a `_path_` names. Only `@/<rel>` is accepted:
+ * Artisan also takes `~` and cwd-relative paths, which mean nothing on a
+ * root that is not on local disk.
+ */
+const pathOf = (value: unknown): Effect.Effect<string, ArtifactError> => {
+  const refused = (why: string) =>
+    Effect.fail(new ArtifactError({ reason: "InvalidPath", message: `The spec's ${PATH_KEY} ${JSON.stringify(value)} ${why}.` }))
+  if (typeof value !== "string" || !value.startsWith(ROOT_PREFIX)) return refused(`must be a string starting with "${ROOT_PREFIX}" (a directory under the artifact root)`)
+  const segments = value.slice(ROOT_PREFIX.length).replace(/\/+$/, "").split("/")
+  if (segments.some((segment) => segment === "" || segment === "." || segment === ".." || segment.includes("\\"))) {
+    return refused("leaves the artifact root or is malformed")
+  }
+  return Effect.succeed(segments.join("/"))
+}
 
 /**
  * JSON text with keys sorted at every level: equal specs (by `specEquals`) have equal text.
@@ -77,7 +106,8 @@ export const encodeSpec = (
       const got = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input
       return yield* invalid(`A ${type.name} spec must be an object, got ${got}.`)
     }
-    const { [TYPE_KEY]: named, ...fields } = input
+    const { [TYPE_KEY]: named, [PATH_KEY]: pathValue, ...fields } = input
+    const path = pathValue === undefined ? undefined : yield* pathOf(pathValue)
     if (named !== undefined && named !== type.name) {
       return yield* invalid(`The spec's type is ${JSON.stringify(named)}, but a ${type.name} was asked for.`)
     }
@@ -89,11 +119,13 @@ export const encodeSpec = (
       catch: (cause) => invalid(`The ${type.name} spec cannot be written as JSON: ${String(cause)}`, cause)
     })
     if (!isRecord(full)) return yield* invalid(`The spec schema of ${type.name} must describe an object.`)
-    const given = Object.keys(fields).filter((key) => Object.hasOwn(full, key))
+    // Artisan stores `_path_` among the given keys, where it was given.
+    const stored: Record<string, unknown> = path === undefined ? full : { ...full, [PATH_KEY]: `${ROOT_PREFIX}${path}` }
+    const given = Object.keys(input).filter((key) => key !== TYPE_KEY && Object.hasOwn(stored, key))
     const defaults = Object.keys(full).filter((key) => !Object.hasOwn(fields, key)).toSorted()
     const encoded: Record<string, unknown> = { [TYPE_KEY]: type.name }
-    for (const key of [...given, ...defaults]) encoded[key] = full[key]
-    return { decoded, encoded, hash: specHash(encoded) }
+    for (const key of [...given, ...defaults]) encoded[key] = stored[key]
+    return { decoded, encoded, hash: specHash(encoded), path }
   })
 
 /**

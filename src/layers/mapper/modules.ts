@@ -20,6 +20,7 @@ import { collections } from "./collections.ts"
 import { dates } from "./dates.ts"
 import { objects } from "./objects.ts"
 import { primitives } from "./primitives.ts"
+import { transformed } from "./transformed.ts"
 import { unions } from "./unions.ts"
 import { wrappers } from "./wrappers.ts"
 
@@ -29,7 +30,7 @@ import { wrappers } from "./wrappers.ts"
  * @since 0.1.0
  * @category converters
  */
-export const converters: ReadonlyArray<Converter> = [dates, wrappers, unions, primitives, collections, objects]
+export const converters: ReadonlyArray<Converter> = [dates, wrappers, unions, primitives, collections, objects, transformed]
 
 const reader = (parse: (text: string, file: string) => Result.Result<ParsedText, SyntaxProblem>): TextFormat["read"] => (text) =>
   Result.mapBoth(parse(text, ""), {

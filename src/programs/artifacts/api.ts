@@ -6,7 +6,7 @@
  *
  * Deviations from Artisan, each because Artisan is buggy or unsafe there:
  * - errors are a one-sentence `text/plain` body (400 bad spec or body, 403
- *   path outside the root, 404 missing, 500 failed build), never a traceback;
+ *   path or `_path_` outside the root, 404 missing, 500 failed build), never a traceback;
  * - `Range` is ignored and the whole file is sent with 200 (RFC 9110 allows
  *   it; Artisan's range copies stray header bytes);
  * - `POST` answers once the build has finished (or a match was found), so

@@ -4,7 +4,7 @@ import { NdArray } from "../../../src/layers/artifacts/cbor.ts"
 import { META_FILE } from "../../../src/layers/artifacts/meta.ts"
 import { Artifacts } from "../../../src/services/Artifacts.ts"
 import { StorageClient } from "../../../src/services/StorageClient.ts"
-import { artifactsLayer, builds, clientLayer, Flaky, scratchDir, Sum } from "./artifactsHarness.ts"
+import { artifactsLayer, builds, clientLayer, Flaky, Scaled, scaledInputs, scratchDir, Sum } from "./artifactsHarness.ts"
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
@@ -115,6 +115,78 @@ for (const [where, rootOf] of ROOTS) {
         })
       ))
 
+    it.live("builds at a spec's _path_, reuses it when the spec matches, and refuses other contents there", () =>
+      withService((root) =>
+        Effect.gen(function*() {
+          const artifacts = yield* Artifacts
+          const client = yield* StorageClient
+          const before = buildsOf("Sum")
+          const first = yield* artifacts.build(Sum, { values: [2], _path_: "@/runs/two" })
+          assert.strictEqual(first.path, "runs/two")
+          assert.strictEqual(yield* first.read("total"), 2)
+          const meta = JSON.parse(decode(yield* client.read(`${root}/runs/two/${META_FILE}`)))
+          assert.deepStrictEqual(meta.spec, { type: "Sum", values: [2], _path_: "@/runs/two", scale: 1, delayMs: 0 })
+          assert.deepStrictEqual(Object.keys(meta.spec), ["type", "values", "_path_", "delayMs", "scale"])
+          const again = yield* artifacts.build(Sum, { _path_: "@/runs/two/", scale: 1, values: [2] })
+          assert.strictEqual(again.path, "runs/two")
+          assert.strictEqual(buildsOf("Sum") - before, 1)
+          assert.strictEqual((yield* artifacts.find(Sum, { values: [2], _path_: "@/runs/two" }))?.path, "runs/two")
+          // Without `_path_` it is another spec: a new directory.
+          assert.strictEqual((yield* artifacts.build(Sum, { values: [2] })).path, "Sum_0000")
+          assert.deepStrictEqual((yield* artifacts.recover("runs/two")).spec, { values: [2], scale: 1, delayMs: 0 })
+
+          const mismatch = yield* Effect.flip(artifacts.build(Sum, { values: [3], _path_: "@/runs/two" }))
+          assert.strictEqual(mismatch.reason, "Incompatible")
+          assert.strictEqual(mismatch.message, "Incompatible files exist at runs/two: it is not an empty directory or a finished Sum with this spec.")
+          yield* client.write(`${root}/plain/notes.txt`, new TextEncoder().encode("not an artifact"))
+          const plain = yield* Effect.flip(artifacts.build(Sum, { values: [3], _path_: "@/plain" }))
+          assert.strictEqual(plain.reason, "Incompatible")
+          const failed = yield* Effect.flip(artifacts.build(Flaky, { fail: true, _path_: "@/flaky" }))
+          assert.strictEqual(failed.reason, "BuildFailed")
+          assert.strictEqual((yield* Effect.flip(artifacts.build(Flaky, { fail: true, _path_: "@/flaky" }))).reason, "Incompatible")
+          assert.strictEqual(buildsOf("Sum") - before, 2)
+        })
+      ))
+
+    it.live("refuses a _path_ outside the root or not written as @/<path>", () =>
+      withService(() =>
+        Effect.gen(function*() {
+          const artifacts = yield* Artifacts
+          for (const path of ["@/../outside", "@/a/../../b", "@/", "@//x", "~/x", "relative/x", "/abs/x", 7]) {
+            const error = yield* Effect.flip(artifacts.build(Sum, { values: [1], _path_: path }))
+            assert.strictEqual(error.reason, "InvalidPath", String(path))
+          }
+          const error = yield* Effect.flip(artifacts.build(Sum, { values: [1], _path_: "~/x" }))
+          assert.strictEqual(error.message, `The spec's _path_ "~/x" must be a string starting with "@/" (a directory under the artifact root).`)
+        })
+      ))
+
+    it.live("gives a spec's @/ value to the build as the artifact there, and stores the string", () =>
+      withService((root) =>
+        Effect.gen(function*() {
+          const artifacts = yield* Artifacts
+          const client = yield* StorageClient
+          yield* artifacts.build(Sum, { values: [1, 2] })
+          const before = buildsOf("Scaled")
+          const scaled = yield* artifacts.build(Scaled, { input: "@/Sum_0000", factor: 10 })
+          assert.strictEqual(yield* scaled.read("total"), 30)
+          assert.deepStrictEqual(scaledInputs.get(scaled.path), { path: "Sum_0000", opened: true })
+          const meta = JSON.parse(decode(yield* client.read(`${root}/${scaled.path}/${META_FILE}`)))
+          assert.deepStrictEqual(meta.spec, { type: "Scaled", input: "@/Sum_0000", factor: 10 })
+          assert.strictEqual((yield* artifacts.build(Scaled, { factor: 10, input: "@/Sum_0000/" })).path, scaled.path)
+          assert.strictEqual(buildsOf("Scaled") - before, 1)
+          // A path with nothing there reaches the build as a path only, as in Artisan.
+          const dangling = yield* artifacts.build(Scaled, { input: "@/not/yet", factor: 1 })
+          assert.deepStrictEqual(scaledInputs.get(dangling.path), { path: "not/yet", opened: false })
+          for (const input of ["@/../outside", "Sum_0000", "@/a/./b"]) {
+            const error = yield* Effect.flip(artifacts.build(Scaled, { input, factor: 1 }))
+            assert.strictEqual(error.reason, "InvalidSpec", input)
+          }
+          const escape = yield* Effect.flip(artifacts.build(Scaled, { input: "@/../outside", factor: 1 }))
+          assert.match(escape.message, /"@\/\.\.\/outside" leaves the artifact root/)
+        })
+      ))
+
     it.live("recovers by path, typed or from the scope, and refuses escapes and wrong types", () =>
       withService(() =>
         Effect.gen(function*() {
@@ -145,7 +217,7 @@ for (const [where, rootOf] of ROOTS) {
           const notObject = yield* Effect.flip(artifacts.buildEncoded([1]))
           assert.match(notObject.message, /must be an object with a string "type"/)
           const unknown = yield* Effect.flip(artifacts.buildEncoded({ type: "Nope" }))
-          assert.strictEqual(unknown.message, `The spec's type "Nope" is not in scope (known: Sum, Flaky).`)
+          assert.strictEqual(unknown.message, `The spec's type "Nope" is not in scope (known: Sum, Flaky, Scaled).`)
           const client = yield* StorageClient
           yield* client.write(`${root}/Broken/${META_FILE}`, new TextEncoder().encode(`{"spec": {"type": "Sum"}, "events": [{"type": 1}]}`))
           const broken = yield* Effect.flip(artifacts.recover("Broken", "read-async"))

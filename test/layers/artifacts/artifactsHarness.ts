@@ -6,7 +6,7 @@ import { join } from "node:path"
 import * as ArtifactsLive from "../../../src/layers/artifacts/ArtifactsLive.ts"
 import * as Fields from "../../../src/layers/artifacts/fields.ts"
 import * as ObjectMapperLive from "../../../src/layers/ObjectMapperLive.ts"
-import { artifactType } from "../../../src/services/Artifacts.ts"
+import { ArtifactRefSchema, artifactType } from "../../../src/services/Artifacts.ts"
 import type { AnyArtifactType } from "../../../src/services/Artifacts.ts"
 import { StorageClient } from "../../../src/services/StorageClient.ts"
 import { makeClient } from "../storageClientHarness.ts"
@@ -43,7 +43,23 @@ export const Flaky = artifactType({
   }
 })
 
-export const TYPES: ReadonlyArray<AnyArtifactType> = [Sum, Flaky]
+/** What a Scaled build saw of its input ref, by the path it was built in. */
+export const scaledInputs = new Map<string, { readonly path: string; readonly opened: boolean }>()
+
+export const Scaled = artifactType({
+  name: "Scaled",
+  spec: Schema.Struct({ input: ArtifactRefSchema, factor: Schema.Finite }),
+  fields: { total: Fields.json(Schema.Number) },
+  build: (spec, out) =>
+    Effect.gen(function*() {
+      count("Scaled")
+      scaledInputs.set(out.path, { path: spec.input.path, opened: spec.input.artifact !== undefined })
+      const total = spec.input.artifact === undefined ? 0 : yield* spec.input.artifact.readEntry("total")
+      yield* out.write("total", Number(total) * spec.factor)
+    })
+})
+
+export const TYPES: ReadonlyArray<AnyArtifactType> = [Sum, Flaky, Scaled]
 
 export const scratchDir = (prefix = "strata-artifacts-") => mkdtempSync(join(tmpdir(), prefix))
 

@@ -11,7 +11,8 @@ describe("spec JSON Schemas", () => {
     const schema = specSchema(scope)
     assert.strictEqual(schema.$schema, "http://json-schema.org/draft-07/schema#")
     const defs = schema.$defs as Record<string, Record<string, unknown>>
-    assert.deepStrictEqual(Object.keys(defs).toSorted(), ["Flaky", "Sum", "__PathString::Flaky", "__PathString::Sum"])
+    assert.deepStrictEqual(Object.keys(defs).toSorted(), ["Flaky", "Scaled", "Sum", "__PathString::Flaky", "__PathString::Scaled", "__PathString::Sum"])
+    assert.deepStrictEqual((defs["Scaled"]!.properties as Record<string, unknown>)["input"], { type: "string", pattern: "^@\\/.*" })
     assert.strictEqual(defs["Sum"]!.description, "The scaled sum of some numbers.")
     assert.deepStrictEqual(defs["Sum"]!.required, ["values"])
     assert.deepStrictEqual((schema.oneOf as Array<unknown>)[0], {
@@ -25,6 +26,8 @@ describe("spec JSON Schemas", () => {
     assert.isFalse(one({ type: "Sum", values: ["x"] }))
     assert.isFalse(one({ type: "Nope" }))
     assert.isFalse(one({ values: [1] }))
+    assert.isTrue(one({ type: "Scaled", input: "@/Sum_0000", factor: 2 }))
+    assert.isFalse(one({ type: "Scaled", input: "Sum_0000", factor: 2 }))
     const list = ajv().compile(specListSchema(scope))
     assert.isTrue(list([{ type: "Sum", values: [] }, { type: "Flaky", fail: false }]))
     assert.isFalse(list([{ type: "Flaky", fail: "no" }]))

@@ -5,7 +5,7 @@ import * as WorkerBuilder from "../../../src/layers/artifacts/workerBuilder.ts"
 import * as ObjectMapperLive from "../../../src/layers/ObjectMapperLive.ts"
 import { Artifacts } from "../../../src/services/Artifacts.ts"
 import { clientLayer, scratchDir } from "./artifactsHarness.ts"
-import { Broken, Primes, types } from "./workerTypes.ts"
+import { Broken, Doubled, Primes, types } from "./workerTypes.ts"
 
 const MODULE = new URL("./workerTypes.ts", import.meta.url).href
 
@@ -28,6 +28,16 @@ describe("worker-thread builder", () => {
       const maxOverlap = Math.max(...windows.map(([start]) => windows.filter(([s, e]) => s! <= start! && start! < e!).length))
       assert.isAtMost(maxOverlap, 2)
       assert.strictEqual((yield* artifacts.build(Primes, { below: 1000 })).path, built[0]!.path)
+    })), 60_000)
+
+  it.live("opens a spec's @/ ref in the worker", () =>
+    withWorkers(Effect.gen(function*() {
+      const artifacts = yield* Artifacts
+      const primes = yield* artifacts.build(Primes, { below: 1000 })
+      const doubled = yield* artifacts.build(Doubled, { input: `@/${primes.path}` })
+      assert.strictEqual(yield* doubled.read("count"), 336)
+      const missing = yield* Effect.flip(artifacts.build(Doubled, { input: "@/nothing/here" }))
+      assert.strictEqual(missing.message, "The build of Doubled_0001 failed: nothing at nothing/here")
     })), 60_000)
 
   it.live("records a worker's failure as the build's", () =>

@@ -1,8 +1,8 @@
-/** Artifact types for the worker builder test: a CPU-bound build and a failing one. */
+/** Artifact types for the worker builder test: a CPU-bound build, a failing one, one reading another. */
 import { Effect, Schema } from "effect"
 import { threadId } from "node:worker_threads"
 import * as Fields from "../../../src/layers/artifacts/fields.ts"
-import { artifactType } from "../../../src/services/Artifacts.ts"
+import { ArtifactRefSchema, artifactType } from "../../../src/services/Artifacts.ts"
 
 export const Primes = artifactType({
   name: "Primes",
@@ -31,4 +31,16 @@ export const Broken = artifactType({
   build: () => Effect.fail(new Error("no input files were found"))
 })
 
-export const types = [Primes, Broken]
+/** Reads another artifact through an `@/` ref, in the worker. */
+export const Doubled = artifactType({
+  name: "Doubled",
+  spec: Schema.Struct({ input: ArtifactRefSchema }),
+  fields: { count: Fields.json(Schema.Number) },
+  build: (spec, out) =>
+    Effect.gen(function*() {
+      if (spec.input.artifact === undefined) return yield* Effect.fail(new Error(`nothing at ${spec.input.path}`))
+      yield* out.write("count", Number(yield* spec.input.artifact.readEntry("count")) * 2)
+    })
+})
+
+export const types = [Primes, Broken, Doubled]

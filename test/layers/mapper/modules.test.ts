@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Schema, SchemaTransformation } from "effect"
 import { json, yaml } from "../../../src/layers/mapper/modules.ts"
 import * as ObjectMapperLive from "../../../src/layers/ObjectMapperLive.ts"
 import * as MapperModule from "../../../src/services/MapperModule.ts"
@@ -51,6 +51,26 @@ describe("converter modules", () => {
       const mapper = yield* ObjectMapper
       const error = yield* Effect.flip(mapper.deserialize(Invoice, { id: "a", total: "12.34 EUR" }))
       assert.strictEqual(error.message.split("\n")[0], "total: no converter for Money in the json module.")
+    }).pipe(Effect.provide(ObjectMapperLive.layer)))
+
+  it.effect("a declared type decoded from another schema goes through that schema, errors traced", () =>
+    Effect.gen(function*() {
+      class Tag {
+        readonly name: string
+        constructor(name: string) {
+          this.name = name
+        }
+      }
+      const TagFromString = Schema.String.check(Schema.makeFilter((text: string) => text.startsWith("#") || "a tag starts with #")).pipe(
+        Schema.decodeTo(Schema.instanceOf(Tag), SchemaTransformation.transform({ decode: (text: string) => new Tag(text.slice(1)), encode: (tag: Tag) => `#${tag.name}` }))
+      )
+      const Post = Schema.Struct({ tags: Schema.Array(TagFromString) })
+      const mapper = yield* ObjectMapper
+      const post = yield* mapper.deserialize(Post, { tags: ["#a", "#b"] })
+      assert.deepStrictEqual(post.tags.map((tag) => tag.name), ["a", "b"])
+      assert.deepStrictEqual(yield* mapper.serialize(Post, post), { tags: ["#a", "#b"] })
+      const error = yield* Effect.flip(mapper.deserialize(Post, { tags: ["#a", "b"] }))
+      assert.strictEqual(error.message.split("\n")[0], "tags[1]: a tag starts with #.")
     }).pipe(Effect.provide(ObjectMapperLive.layer)))
 
   it.effect("the yaml module writes YAML text that reads back", () =>

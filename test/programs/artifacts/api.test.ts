@@ -93,13 +93,32 @@ describe("artifacts HTTP API", () => {
       assert.match(await notCbor.text(), /^The request body is not one CBOR-encoded spec/)
       const unknown = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Nope" }), password: "admin-pw" })
       assert.strictEqual(unknown.status, 400)
-      assert.strictEqual(await unknown.text(), `The spec's type "Nope" is not in scope (known: Sum, Flaky).`)
+      assert.strictEqual(await unknown.text(), `The spec's type "Nope" is not in scope (known: Sum, Flaky, Scaled).`)
       const badField = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Sum", values: "x" }), password: "admin-pw" })
       assert.strictEqual(badField.status, 400)
       assert.match(await badField.text(), /^The Sum spec is not valid: values: /)
       const failed = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Flaky", fail: true }), password: "admin-pw" })
       assert.strictEqual(failed.status, 500)
       assert.strictEqual(await failed.text(), "The build of Flaky_0000 failed: the input was refused")
+    }))
+
+  it.live("builds a POSTed spec at its _path_, and refuses a _path_ not under @/ with 403", () =>
+    withServer(async (base) => {
+      const spec = encodeCbor({ type: "Sum", _path_: "@/runs/first", values: [4] })
+      const created = await request(base, "/artifacts", { method: "POST", body: spec, password: "admin-pw" })
+      assert.strictEqual(created.status, 201)
+      assert.strictEqual(created.headers.get("location"), "/artifacts/runs/first")
+      const again = await request(base, "/artifacts", { method: "POST", body: spec, password: "admin-pw" })
+      assert.strictEqual(again.headers.get("location"), "/artifacts/runs/first")
+      const listing = decodeCbor(new Uint8Array(await (await request(base, "/artifacts/runs/first", { password: "reader-pw" })).arrayBuffer())) as Record<string, unknown>
+      assert.deepStrictEqual((listing["_meta_"] as { spec: unknown }).spec, { type: "Sum", _path_: "@/runs/first", values: [4], scale: 1, delayMs: 0 })
+      for (const path of ["/tmp/elsewhere", "~/elsewhere", "@/../elsewhere"]) {
+        const refused = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Sum", _path_: path, values: [4] }), password: "admin-pw" })
+        assert.strictEqual(refused.status, 403, path)
+      }
+      const other = await request(base, "/artifacts", { method: "POST", body: encodeCbor({ type: "Sum", _path_: "@/runs/first", values: [5] }), password: "admin-pw" })
+      assert.strictEqual(other.status, 400)
+      assert.match(await other.text(), /^Incompatible files exist at runs\/first/)
     }))
 
   it.live("serves the spec schemas as Artisan names them", () =>
@@ -109,7 +128,7 @@ describe("artifacts HTTP API", () => {
       assert.strictEqual(spec.headers.get("content-type"), "application/schema+json")
       const schema = await spec.json() as { $schema: string; oneOf: Array<unknown> }
       assert.strictEqual(schema.$schema, "http://json-schema.org/draft-07/schema#")
-      assert.strictEqual(schema.oneOf.length, 2)
+      assert.strictEqual(schema.oneOf.length, 3)
       assert.strictEqual(((await (await request(base, "/schemas/spec-list", { password: "reader-pw" })).json()) as { type: string }).type, "array")
       assert.strictEqual((await request(base, "/schemas/other", { password: "reader-pw" })).status, 404)
       assert.strictEqual((await request(base, "/schemas/spec", { method: "POST", password: "admin-pw" })).status, 405)
