@@ -19,7 +19,7 @@ import type { IndexedArtifact } from "./artifactIndex.ts"
 import { makeArtifact } from "./artifactHandle.ts"
 import { openRefs } from "./artifactRefs.ts"
 import { makeBuildLocks } from "./buildLock.ts"
-import { hasFailed, hasSucceeded } from "./meta.ts"
+import { artifactDirName, hasFailed, hasSucceeded } from "./meta.ts"
 import type { ArtifactMeta } from "./meta.ts"
 import { makeMetaStore } from "./metaStore.ts"
 import { encodeSpec, specHash, typeOfSpec } from "./specs.ts"
@@ -125,7 +125,7 @@ export const make = (options: ArtifactsOptions) =>
         nextIndex.set(type.name, Math.max(-1, ...taken.filter((hex) => hex !== undefined).map((hex) => parseInt(hex, 16))) + 1)
       }
       for (let i = nextIndex.get(type.name)!;; i++) {
-        const path = `${type.name}_${i.toString(16).padStart(4, "0")}`
+        const path = artifactDirName(type.name, i)
         nextIndex.set(type.name, i + 1)
         if (yield* metas.create(path, spec.encoded)) return path
       }

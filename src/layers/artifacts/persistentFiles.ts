@@ -117,6 +117,13 @@ const openForUpdate = async (path: string): Promise<fsp.FileHandle> => {
   return fsp.open(path, "r+")
 }
 
+/** `work` on the file under its lock, as an Effect: format problems stay `CborError`s, I/O failures become `Error`s. */
+const underLock = (path: string, work: () => Promise<void>): Effect.Effect<void, CborError | Error> =>
+  Effect.tryPromise({
+    try: () => withFileLock(path, work),
+    catch: (error) => error instanceof CborError ? error : new Error(String(error), { cause: error })
+  })
+
 const bytesOf = (write: (writer: CborWriter) => void): Uint8Array => {
   const writer = new CborWriter()
   write(writer)
@@ -153,33 +160,29 @@ export const isListFile = (bytes: Uint8Array): boolean => bytes[0] === LIST_HEAD
  * @category appending
  */
 export const appendToList = (path: string, items: ReadonlyArray<unknown>): Effect.Effect<void, CborError | Error> =>
-  Effect.tryPromise({
-    try: () =>
-      withFileLock(path, async () => {
-        const file = await openForUpdate(path)
-        try {
-          const head = new Uint8Array(LIST_HEADER_BYTES)
-          const { bytesRead } = await file.read(head, 0, LIST_HEADER_BYTES, 0)
-          let count = 0n
-          if (bytesRead > 0) {
-            if (bytesRead < LIST_HEADER_BYTES || head[0] !== LIST_HEADER) {
-              throw new CborError({ message: `${path} is not an appendable list file (no 9-byte list header).`, offset: 0 })
-            }
-            count = new DataView(head.buffer).getBigUint64(1)
-          }
-          const encoded = encodeSequence(items)
-          const end = bytesRead === 0 ? LIST_HEADER_BYTES : await validListEnd(path, file, count)
-          await file.write(encoded, 0, encoded.byteLength, end)
-          await file.truncate(end + encoded.byteLength)
-          await file.sync()
-          const total = count + BigInt(items.length)
-          await file.write(bytesOf((w) => w.head64(4, total)), 0, LIST_HEADER_BYTES, 0)
-          knownListEnds.set(path, { count: total, end: end + encoded.byteLength })
-        } finally {
-          await file.close()
+  underLock(path, async () => {
+    const file = await openForUpdate(path)
+    try {
+      const head = new Uint8Array(LIST_HEADER_BYTES)
+      const { bytesRead } = await file.read(head, 0, LIST_HEADER_BYTES, 0)
+      let count = 0n
+      if (bytesRead > 0) {
+        if (bytesRead < LIST_HEADER_BYTES || head[0] !== LIST_HEADER) {
+          throw new CborError({ message: `${path} is not an appendable list file (no 9-byte list header).`, offset: 0 })
         }
-      }),
-    catch: (error) => error instanceof CborError ? error : new Error(String(error), { cause: error })
+        count = new DataView(head.buffer).getBigUint64(1)
+      }
+      const encoded = encodeSequence(items)
+      const end = bytesRead === 0 ? LIST_HEADER_BYTES : await validListEnd(path, file, count)
+      await file.write(encoded, 0, encoded.byteLength, end)
+      await file.truncate(end + encoded.byteLength)
+      await file.sync()
+      const total = count + BigInt(items.length)
+      await file.write(bytesOf((w) => w.head64(4, total)), 0, LIST_HEADER_BYTES, 0)
+      knownListEnds.set(path, { count: total, end: end + encoded.byteLength })
+    } finally {
+      await file.close()
+    }
   })
 
 /** Where this process left each list file: the next append skips the scan when nothing changed since. */
@@ -208,39 +211,35 @@ const validListEnd = async (path: string, file: fsp.FileHandle, count: bigint): 
  * @category appending
  */
 export const appendToArray = (path: string, rows: NdArray): Effect.Effect<void, CborError | Error> =>
-  Effect.tryPromise({
-    try: () =>
-      withFileLock(path, async () => {
-        if (rows.shape.length === 0) throw new CborError({ message: "Scalars cannot be extended.", offset: 0 })
-        const file = await openForUpdate(path)
-        try {
-          const size = (await file.stat()).size
-          if (size === 0) {
-            const bytes = bytesOf((w) => writeNdArray(w, rows))
-            await file.write(bytes, 0, bytes.byteLength, 0)
-            await file.sync()
-            return
-          }
-          const head = new Uint8Array(Math.min(size, 15 + 9 * 12))
-          await file.read(head, 0, head.byteLength, 0)
-          const header = readArrayHeader(head)
-          if (header.shape.length === 0) throw new CborError({ message: "Scalars cannot be extended.", offset: 0 })
-          if (header.tag !== tagOfTypedArray(rows.data) || !sameTrailingShape(header.shape, rows.shape)) {
-            throw new CborError({ message: "Container and item shapes or element types do not match.", offset: 0 })
-          }
-          const end = header.dataOffset + header.byteLength
-          const data = littleEndianBytes(rows.data)
-          await file.write(data, 0, data.byteLength, end)
-          await file.truncate(end + data.byteLength)
-          await file.sync()
-          const shape = [header.shape[0]! + rows.shape[0]!, ...header.shape.slice(1)]
-          const rewritten = bytesOf((w) => writeNdArrayHead(w, shape, rows.data, header.byteLength + data.byteLength))
-          await file.write(rewritten, 0, rewritten.byteLength, 0)
-        } finally {
-          await file.close()
-        }
-      }),
-    catch: (error) => error instanceof CborError ? error : new Error(String(error), { cause: error })
+  underLock(path, async () => {
+    if (rows.shape.length === 0) throw new CborError({ message: "Scalars cannot be extended.", offset: 0 })
+    const file = await openForUpdate(path)
+    try {
+      const size = (await file.stat()).size
+      if (size === 0) {
+        const bytes = bytesOf((w) => writeNdArray(w, rows))
+        await file.write(bytes, 0, bytes.byteLength, 0)
+        await file.sync()
+        return
+      }
+      const head = new Uint8Array(Math.min(size, 15 + 9 * 12))
+      await file.read(head, 0, head.byteLength, 0)
+      const header = readArrayHeader(head)
+      if (header.shape.length === 0) throw new CborError({ message: "Scalars cannot be extended.", offset: 0 })
+      if (header.tag !== tagOfTypedArray(rows.data) || !sameTrailingShape(header.shape, rows.shape)) {
+        throw new CborError({ message: "Container and item shapes or element types do not match.", offset: 0 })
+      }
+      const end = header.dataOffset + header.byteLength
+      const data = littleEndianBytes(rows.data)
+      await file.write(data, 0, data.byteLength, end)
+      await file.truncate(end + data.byteLength)
+      await file.sync()
+      const shape = [header.shape[0]! + rows.shape[0]!, ...header.shape.slice(1)]
+      const rewritten = bytesOf((w) => writeNdArrayHead(w, shape, rows.data, header.byteLength + data.byteLength))
+      await file.write(rewritten, 0, rewritten.byteLength, 0)
+    } finally {
+      await file.close()
+    }
   })
 
 const sameTrailingShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) =>
