@@ -24,10 +24,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer } from "effect"
 import type { Scope } from "effect"
 import type { CredentialsProviderShape } from "../../services/Credentials.ts"
-import { closedOptions } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import { StorageProvider } from "../../services/StorageProvider.ts"
@@ -38,6 +37,9 @@ import { copy, deleteObject, list } from "./s3Objects.ts"
 import { put } from "./s3Put.ts"
 import { getBytes, head, read } from "./s3Read.ts"
 import type { S3Target } from "./s3Target.ts"
+import type { S3Options } from "./s3Factory.ts"
+
+export { factory, S3Options } from "./s3Factory.ts"
 
 const MiB = 1024 * 1024
 
@@ -137,91 +139,52 @@ export const make = (options: S3ProviderOptions): Effect.Effect<StorageProviderS
 export const layer = (options: S3ProviderOptions): Layer.Layer<StorageProvider, ConfigError> =>
   Layer.effect(StorageProvider, make(options))
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
-const Seconds = Schema.Number.check(Schema.isGreaterThan(0))
-const ChecksumMode = Schema.Literals(["when_supported", "when_required"])
-
-/**
- * Options of the `s3` provider type, as MSC spells them (see the table
- * above); unknown keys are rejected.
- *
- * @since 0.1.0
- * @category models
- */
-export const S3Options = closedOptions({
-  base_path: Schema.String,
-  region_name: Schema.optional(Schema.String),
-  endpoint_url: Schema.optional(Schema.String),
-  profile_name: Schema.optional(Schema.String),
-  verify: Schema.optional(Schema.Union([Schema.Boolean, Schema.String])),
-  signature_version: Schema.optional(Schema.String),
-  request_checksum_calculation: Schema.optional(ChecksumMode),
-  response_checksum_validation: Schema.optional(ChecksumMode),
-  max_pool_connections: Schema.optional(PositiveInt),
-  connect_timeout: Schema.optional(Seconds),
-  read_timeout: Schema.optional(Seconds),
-  retries: Schema.optional(Schema.Unknown),
-  s3: Schema.optional(closedOptions({ addressing_style: Schema.optional(Schema.Literals(["path", "virtual", "auto"])) })),
-  checksum_algorithm: Schema.optional(Schema.Literals(["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"])),
-  multipart_threshold: Schema.optional(PositiveInt),
-  multipart_chunksize: Schema.optional(PositiveInt),
-  io_chunksize: Schema.optional(PositiveInt),
-  max_concurrency: Schema.optional(PositiveInt),
-  rust_client: Schema.optional(Schema.Unknown),
-  conditional_reads: Schema.optional(Schema.Boolean),
-  conditional_writes: Schema.optional(Schema.Boolean)
-})
-export type S3Options = typeof S3Options.Type
-
 const upper = (mode: "when_supported" | "when_required" | undefined) =>
   mode === undefined ? undefined : mode === "when_supported" ? "WHEN_SUPPORTED" as const : "WHEN_REQUIRED" as const
 
 /**
- * The `s3` provider type for config files. The profile's
- * `credentials_provider` (from `ProviderContext`) signs the requests; without
- * one the SDK's default chain does (environment, shared config, instance
- * role), as in MSC.
+ * Builds the provider for a profile from its decoded config-file options
+ * (what the `s3` provider type's factory, in `s3Factory.ts`, loads on demand).
+ * The profile's `credentials_provider` (from `ProviderContext`) signs the
+ * requests; without one the SDK's default chain does (environment, shared
+ * config, instance role), as in MSC.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const factory: ProviderFactory<S3Options> = {
-  type: "s3",
-  options: S3Options,
-  make: (options, context) => {
-    const refuse = (option: string, message: string) =>
-      Effect.fail(new ConfigError({
-        message,
-        path: `profiles.${context.profile}.storage_provider.options.${option}`,
-        ...(context.file === undefined ? {} : { file: context.file })
-      }))
-    if (typeof options.verify === "string") {
-      return refuse("verify", "a CA bundle path in verify is not supported yet; use true, false, or NODE_EXTRA_CA_CERTS")
-    }
-    if (options.signature_version !== undefined && options.signature_version !== "s3v4") {
-      return refuse("signature_version", `signature_version '${options.signature_version}' is not supported yet (only s3v4)`)
-    }
-    const style = options.s3?.addressing_style
-    return make({
-      basePath: options.base_path,
-      profile: context.profile,
-      credentials: context.credentials,
-      region: options.region_name,
-      endpoint: options.endpoint_url,
-      pathStyle: style === "path" ? true : style === "virtual" ? false : undefined,
-      awsProfile: options.profile_name,
-      verifyTls: options.verify,
-      connectTimeout: options.connect_timeout,
-      readTimeout: options.read_timeout,
-      maxConnections: options.max_pool_connections,
-      requestChecksumCalculation: upper(options.request_checksum_calculation),
-      responseChecksumValidation: upper(options.response_checksum_validation),
-      multipartThreshold: options.multipart_threshold,
-      multipartChunkSize: options.multipart_chunksize,
-      maxConcurrency: options.max_concurrency,
-      checksumAlgorithm: options.checksum_algorithm,
-      conditionalReads: options.conditional_reads,
-      conditionalWrites: options.conditional_writes
-    }).pipe(Effect.catchTag("ConfigError", (error) => refuse("base_path", error.message)))
+export const makeForProfile: ProviderFactory<S3Options>["make"] = (options, context) => {
+  const refuse = (option: string, message: string) =>
+    Effect.fail(new ConfigError({
+      message,
+      path: `profiles.${context.profile}.storage_provider.options.${option}`,
+      ...(context.file === undefined ? {} : { file: context.file })
+    }))
+  if (typeof options.verify === "string") {
+    return refuse("verify", "a CA bundle path in verify is not supported yet; use true, false, or NODE_EXTRA_CA_CERTS")
   }
+  if (options.signature_version !== undefined && options.signature_version !== "s3v4") {
+    return refuse("signature_version", `signature_version '${options.signature_version}' is not supported yet (only s3v4)`)
+  }
+  const style = options.s3?.addressing_style
+  return make({
+    basePath: options.base_path,
+    profile: context.profile,
+    credentials: context.credentials,
+    region: options.region_name,
+    endpoint: options.endpoint_url,
+    pathStyle: style === "path" ? true : style === "virtual" ? false : undefined,
+    awsProfile: options.profile_name,
+    verifyTls: options.verify,
+    connectTimeout: options.connect_timeout,
+    readTimeout: options.read_timeout,
+    maxConnections: options.max_pool_connections,
+    requestChecksumCalculation: upper(options.request_checksum_calculation),
+    responseChecksumValidation: upper(options.response_checksum_validation),
+    multipartThreshold: options.multipart_threshold,
+    multipartChunkSize: options.multipart_chunksize,
+    maxConcurrency: options.max_concurrency,
+    checksumAlgorithm: options.checksum_algorithm,
+    conditionalReads: options.conditional_reads,
+    conditionalWrites: options.conditional_writes
+  }).pipe(Effect.catchTag("ConfigError", (error) => refuse("base_path", error.message)))
 }
