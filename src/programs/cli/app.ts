@@ -19,7 +19,8 @@ import { manifest } from "./commands/manifest.ts"
 import { plugin } from "./commands/plugin.ts"
 import { rm } from "./commands/rm.ts"
 import { sync } from "./commands/sync.ts"
-import { SyncError } from "../../services/StorageSync.ts"
+import type { SyncError } from "../../services/StorageSync.ts"
+import type { StorageErrorReason } from "../../services/StorageProvider.ts"
 import { CliArgs } from "./args.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { root } from "./root.ts"
@@ -43,33 +44,48 @@ interface Failure {
   readonly message: string
 }
 
-const describe = (error: unknown): Failure => {
-  if (typeof error === "object" && error !== null && "_tag" in error) {
-    const tagged = error as { readonly _tag: string; readonly message?: string; readonly reason?: string }
-    if (tagged._tag === "StorageError" && tagged.reason !== undefined) {
-      return { code: exitCodeOf(tagged.reason as never), kind: tagged.reason, message: tagged.message ?? "" }
-    }
-    if (error instanceof SyncError) {
-      // One reason for every failed file gives its exit code (7: try again); mixed reasons give 1.
-      const reasons = new Set(error.failures.map((failure) => failure.reason))
-      const [only] = reasons
-      return { code: reasons.size === 1 && only !== undefined ? exitCodeOf(only) : ExitCode.failed, kind: "SyncError", message: error.message }
-    }
-    if (tagged._tag === "ArtifactError") return { code: artifactExitCode(tagged.reason), kind: tagged.reason ?? "ArtifactError", message: tagged.message ?? "" }
-    if (tagged._tag === "ConfigError") return { code: ExitCode.config, kind: "ConfigError", message: tagged.message ?? "" }
-    if (tagged._tag === "ContractError") return { code: ExitCode.config, kind: "ContractError", message: tagged.message ?? "" }
-    if (tagged._tag === "ContractViolations") return { code: ExitCode.failed, kind: "ContractViolations", message: tagged.message ?? "" }
-    // Errors that choose their own exit code (the plugin commands).
-    if ("exitCode" in error && typeof error.exitCode === "number") {
-      return { code: error.exitCode, kind: tagged._tag, message: tagged.message ?? "" }
-    }
-    if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message: tagged.message ?? "" }
-  }
-  return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }
+/** A failure's exit code and kind, by error tag; errors not listed here are internal errors (exit 1). */
+const rules: Record<string, (error: TaggedFailure) => Omit<Failure, "message">> = {
+  StorageError: (error) => ({ code: exitCodeOf(error.reason as StorageErrorReason), kind: error.reason ?? "StorageError" }),
+  // One reason for every failed file gives its exit code (7: try again); mixed reasons give 1.
+  SyncError: (error) => {
+    const reasons = new Set((error as unknown as SyncError).failures.map((failure) => failure.reason))
+    const [only] = reasons
+    return { code: reasons.size === 1 && only !== undefined ? exitCodeOf(only) : ExitCode.failed, kind: "SyncError" }
+  },
+  ArtifactError: (error) => ({ code: artifactExitCodes[error.reason ?? ""] ?? ExitCode.failed, kind: error.reason ?? "ArtifactError" }),
+  ConfigError: () => ({ code: ExitCode.config, kind: "ConfigError" }),
+  ContractError: () => ({ code: ExitCode.config, kind: "ContractError" }),
+  ContractViolations: () => ({ code: ExitCode.failed, kind: "ContractViolations" })
 }
 
-const artifactExitCode = (reason: string | undefined): number =>
-  reason === "NotFound" ? ExitCode.notFound : reason === "InvalidPath" ? ExitCode.invalidPath : reason === "InvalidSpec" || reason === "UnknownType" ? ExitCode.usage : ExitCode.failed
+const artifactExitCodes: Record<string, number> = {
+  NotFound: ExitCode.notFound,
+  InvalidPath: ExitCode.invalidPath,
+  InvalidSpec: ExitCode.usage,
+  UnknownType: ExitCode.usage
+}
+
+interface TaggedFailure {
+  readonly _tag: string
+  readonly message?: string
+  readonly reason?: string
+  /** Errors that choose their own exit code (the plugin commands). */
+  readonly exitCode?: number
+}
+
+const describe = (error: unknown): Failure => {
+  if (typeof error !== "object" || error === null || !("_tag" in error)) {
+    return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }
+  }
+  const tagged = error as TaggedFailure
+  const message = tagged.message ?? ""
+  const rule = rules[tagged._tag]
+  if (rule !== undefined) return { ...rule(tagged), message }
+  if (typeof tagged.exitCode === "number") return { code: tagged.exitCode, kind: tagged._tag, message }
+  if (CliError.isCliError(error)) return { code: ExitCode.usage, kind: "UsageError", message }
+  return { code: ExitCode.failed, kind: "InternalError", message: `internal error: ${String(error)}` }
+}
 
 const sentence = (message: string): string => {
   const trimmed = message.trim()
