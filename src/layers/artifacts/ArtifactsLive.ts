@@ -19,7 +19,7 @@ import type { IndexedArtifact } from "./artifactIndex.ts"
 import { makeArtifact } from "./artifactHandle.ts"
 import { openRefs } from "./artifactRefs.ts"
 import { makeBuildLocks } from "./buildLock.ts"
-import { artifactDirName, hasFailed, hasSucceeded } from "./meta.ts"
+import { artifactDirIndex, artifactDirName, hasFailed, hasSucceeded } from "./meta.ts"
 import type { ArtifactMeta } from "./meta.ts"
 import { makeMetaStore } from "./metaStore.ts"
 import { encodeSpec, specHash, typeOfSpec } from "./specs.ts"
@@ -121,8 +121,8 @@ export const make = (options: ArtifactsOptions) =>
         })
       }
       if (!nextIndex.has(type.name)) {
-        const taken = (yield* index.all).map((artifact) => artifact.path.match(new RegExp(`^${type.name}_([0-9a-f]{4,})$`))?.[1])
-        nextIndex.set(type.name, Math.max(-1, ...taken.filter((hex) => hex !== undefined).map((hex) => parseInt(hex, 16))) + 1)
+        const last = (yield* index.all).reduce((max, artifact) => Math.max(max, artifactDirIndex(type.name, artifact.path) ?? -1), -1)
+        nextIndex.set(type.name, last + 1)
       }
       for (let i = nextIndex.get(type.name)!;; i++) {
         const path = artifactDirName(type.name, i)

@@ -143,3 +143,17 @@ export const specEquals = (a: unknown, b: unknown): boolean => {
  */
 export const artifactDirName = (typeName: string, index: number): string =>
   `${typeName}_${index.toString(16).padStart(4, "0")}`
+
+/**
+ * The index in a directory name made by `artifactDirName` for `typeName`, or
+ * undefined for any other name. (Compared as a prefix, not a pattern: type
+ * names may hold characters that mean something in a RegExp.)
+ *
+ * @since 0.1.0
+ * @category naming
+ */
+export const artifactDirIndex = (typeName: string, dirName: string): number | undefined => {
+  const prefix = `${typeName}_`
+  const hex = dirName.slice(prefix.length)
+  return dirName.startsWith(prefix) && /^[0-9a-f]{4,}$/.test(hex) ? parseInt(hex, 16) : undefined
+}

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import {
+  artifactDirIndex,
   artifactDirName,
   buildEvent,
   formatMeta,
@@ -47,5 +48,18 @@ describe("artifact metadata", () => {
       "Train_00ff",
       "Train_10000"
     ])
+  })
+  it("reads the index back from a directory name, treating the type name literally", () => {
+    assert.deepStrictEqual(["Train_0000", "Train_000a", "Train_10000", "Train_00g0", "Train_001", "Trainx_0001"].map((name) => artifactDirIndex("Train", name)), [
+      0,
+      10,
+      65536,
+      undefined,
+      undefined,
+      undefined
+    ])
+    // A `.` in a type name is not "any character".
+    assert.strictEqual(artifactDirIndex("a.b", "axb_0001"), undefined)
+    assert.strictEqual(artifactDirIndex("a.b", "a.b_0001"), 1)
   })
 })
