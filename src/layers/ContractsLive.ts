@@ -11,6 +11,7 @@ import { ContractError, Contracts } from "../services/Contracts.ts"
 import type { CompiledContract, CompileOptions, Contract, FieldDefinition, ValidationResult, Violation } from "../services/Contracts.ts"
 import { generateValidator } from "./contracts/compile.ts"
 import { parseContractYaml } from "./contracts/contractYaml.ts"
+import { validateEnvelope } from "./contracts/envelope.ts"
 import { debugType, Messages } from "./contracts/messages.ts"
 import { valueAt } from "./contracts/runtime.ts"
 import { makeTransform, needsSalt, transformedFields } from "./contracts/transforms.ts"
@@ -104,15 +105,18 @@ export const compileContract = (
   const transformsEvents = options.transforms !== false &&
     (contract.compliance_mode === true || transformedFields(contract.ontology.entities).length > 0)
   const transform = transformsEvents ? makeTransform(contract, options.salt) : (event: unknown) => event
+  const validateBatch = (events: ReadonlyArray<unknown>, now = Date.now()) => {
+    const results = events.map((event) => validator(event, now))
+    return hasUniqueness ? withUniqueness(contract, results, events) : results
+  }
+  const envelope = contract.envelope
   return Result.succeed({
     contract,
     validate: validator,
-    validateBatch: (events, now = Date.now()) => {
-      const results = events.map((event) => validator(event, now))
-      return hasUniqueness ? withUniqueness(contract, results, events) : results
-    },
+    validateBatch,
     transform,
-    transformsEvents
+    transformsEvents,
+    validateEnvelope: envelope === undefined ? undefined : (payload, now) => validateEnvelope(envelope, validateBatch, payload, now)
   })
 }
 

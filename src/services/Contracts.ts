@@ -199,6 +199,30 @@ export interface ValidationResult {
 }
 
 /**
+ * A violation in an envelope batch: `record_index` is the record's index in
+ * the envelope's records array (0 for the wrapper's own violations).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EnvelopeRecordViolation extends Violation {
+  readonly record_index: number
+}
+
+/**
+ * The result of an envelope batch, in ContractGate's shape.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EnvelopeResult {
+  readonly passed: number
+  readonly quarantined: number
+  readonly violations: ReadonlyArray<EnvelopeRecordViolation>
+  readonly validation_us: number
+}
+
+/**
  * A contract compiled into a validator and a PII transform.
  *
  * @since 0.1.0
@@ -214,6 +238,8 @@ export interface CompiledContract {
   readonly transform: (event: unknown) => unknown
   /** Whether `transform` can change an event (false: it returns its input). */
   readonly transformsEvents: boolean
+  /** For contracts with an `envelope` stanza: validates one envelope payload (wrapper and records). */
+  readonly validateEnvelope: ((payload: unknown, now?: number) => EnvelopeResult) | undefined
 }
 
 /**
