@@ -62,16 +62,7 @@ const wrapperViolations = (wrapper: Record<string, unknown>): Array<EnvelopeReco
   return found
 }
 
-const rejected = (violations: ReadonlyArray<EnvelopeRecordViolation>, quarantined: number, started: number): EnvelopeResult => ({
-  passed: 0,
-  quarantined,
-  violations,
-  validation_us: elapsedUs(started)
-})
-
 const strip = ({ field, kind, message }: EnvelopeRecordViolation): Violation => ({ field, kind, message })
-
-const elapsedUs = (started: number) => Math.round((performance.now() - started) * 1000)
 
 /**
  * The records of an envelope payload, or undefined when it has none to
@@ -86,7 +77,28 @@ export const envelopeRecords = (envelope: Envelope, payload: unknown): ReadonlyA
 }
 
 /**
- * Validates an envelope payload with `validateBatch` for its records.
+ * What is wrong with the envelope itself rather than its records (not an
+ * object, wrapper checks, records key missing or not an array); empty when
+ * the records can be validated.
+ *
+ * @since 0.1.0
+ * @category envelopes
+ */
+export const envelopeProblems = (envelope: Envelope, payload: unknown): ReadonlyArray<EnvelopeRecordViolation> => {
+  if (!isObject(payload)) return [wrapperViolation("<root>", "type_mismatch", "Envelope payload must be a JSON object")]
+  const problems = envelope.validate_wrapper === true ? wrapperViolations(payload) : []
+  const key = envelope.records_path
+  const records = payload[key]
+  if (records === undefined) problems.push(wrapperViolation(key, "missing_required_field", `Envelope key '${key}' is missing`))
+  else if (!Array.isArray(records)) {
+    problems.push(wrapperViolation(key, "type_mismatch", `Envelope key '${key}' must be an array, got ${jsonType(records)}`))
+  }
+  return problems
+}
+
+/**
+ * Validates an envelope payload with `validateBatch` for its records. A
+ * problem with the envelope quarantines the whole batch (at least one).
  *
  * @since 0.1.0
  * @category envelopes
@@ -98,19 +110,11 @@ export const validateEnvelope = (
   now?: number
 ): EnvelopeResult => {
   const started = performance.now()
-  if (!isObject(payload)) {
-    return rejected([wrapperViolation("<root>", "type_mismatch", "Envelope payload must be a JSON object")], 1, started)
+  const problems = envelopeProblems(envelope, payload)
+  const records = envelopeRecords(envelope, payload)
+  if (problems.length > 0 || records === undefined) {
+    return { passed: 0, quarantined: Math.max(records?.length ?? 1, 1), violations: problems, validation_us: elapsedUs(started) }
   }
-  const wrapper = envelope.validate_wrapper === true ? wrapperViolations(payload) : []
-  const key = envelope.records_path
-  const records = payload[key]
-  if (records === undefined) {
-    return rejected([...wrapper, wrapperViolation(key, "missing_required_field", `Envelope key '${key}' is missing`)], 1, started)
-  }
-  if (!Array.isArray(records)) {
-    return rejected([...wrapper, wrapperViolation(key, "type_mismatch", `Envelope key '${key}' must be an array, got ${jsonType(records)}`)], 1, started)
-  }
-  if (wrapper.length > 0) return rejected(wrapper, Math.max(records.length, 1), started)
   const violations: Array<EnvelopeRecordViolation> = []
   let passed = 0
   validateBatch(records, now).forEach((result, record_index) => {
@@ -120,11 +124,13 @@ export const validateEnvelope = (
   return { passed, quarantined: records.length - passed, violations, validation_us: elapsedUs(started) }
 }
 
+const elapsedUs = (started: number) => Math.round((performance.now() - started) * 1000)
+
 /**
  * One result per record, for persistence: each record's own violations, or
- * (when the wrapper failed) the wrapper's violations on every record; a
- * payload with no records to extract is one failed row over the whole
- * payload. A valid empty batch has no rows.
+ * the envelope's problems on every record; a payload with no records to
+ * extract is one failed row over the whole payload. A valid empty batch has
+ * no rows.
  *
  * @since 0.1.0
  * @category envelopes
@@ -134,24 +140,17 @@ export const envelopeRows = (
   payload: unknown,
   result: EnvelopeResult
 ): ReadonlyArray<{ readonly record: unknown; readonly result: ValidationResult }> => {
+  const problems = envelopeProblems(envelope, payload).map(strip)
   const records = envelopeRecords(envelope, payload)
-  if (records === undefined) {
-    const violations = result.violations.length > 0
-      ? result.violations.map(strip)
-      : [{ field: envelope.records_path, kind: "missing_required_field" as const, message: "Envelope produced no extractable records" }]
-    return [{ record: payload, result: { passed: false, violations } }]
-  }
-  // Decided again from the payload rather than guessed from field names (a record may have a `success` field).
-  const wrapperFailed = envelope.validate_wrapper === true && isObject(payload) && wrapperViolations(payload).length > 0
+  if (records === undefined) return [{ record: payload, result: { passed: false, violations: problems } }]
   const byRecord = new Map<number, Array<Violation>>()
-  for (const violation of wrapperFailed ? [] : result.violations) {
+  for (const violation of problems.length > 0 ? [] : result.violations) {
     const list = byRecord.get(violation.record_index) ?? []
     list.push(strip(violation))
     byRecord.set(violation.record_index, list)
   }
-  const shared = wrapperFailed ? result.violations.map(strip) : []
   return records.map((record, index) => {
-    const violations = wrapperFailed ? shared : byRecord.get(index) ?? []
+    const violations = problems.length > 0 ? problems : byRecord.get(index) ?? []
     return { record, result: { passed: violations.length === 0, violations } }
   })
 }

@@ -46,6 +46,19 @@ describe("strata contract validate", () => {
     assert.match(run.stdout, /broken\.jsonl:1: <root>: Line is not JSON: .* \(malformed_json\)/)
   })
 
+  it("validates one envelope batch per line for envelope contracts", () => {
+    writeFileSync(
+      join(dir, "listings.yaml"),
+      "version: \"1\"\nname: listings\nenvelope: {records_path: data, validate_wrapper: true}\nontology:\n  entities:\n    - {name: id, type: string}\n"
+    )
+    writeFileSync(join(dir, "pages.jsonl"), [{ success: true, data: [{ id: "a" }] }, { success: true, data: [{ id: "b" }, { id: 2 }] }, { data: [] }].map((page) => JSON.stringify(page)).join("\n"))
+    const run = runStrata(["contract", "validate", join(dir, "listings.yaml"), join(dir, "pages.jsonl")], { cwd: dir })
+    assert.strictEqual(run.code, 1)
+    assert.include(run.stdout, "pages.jsonl:2: data[1].id: Field 'id' expected type String, got integer (type_mismatch)")
+    assert.include(run.stdout, "pages.jsonl:3: success: Wrapper field 'success' is missing (missing_required_field)")
+    assert.include(run.stdout, "3 events, 1 passed, 2 failed")
+  })
+
   it("exit 3 for a bad contract, with file, line, column and JSON path", () => {
     writeFileSync(join(dir, "bad.yaml"), "version: \"1\"\nname: x\nontology:\n  entities:\n    - name: a\n      type: strng\n")
     const run = runStrata(["contract", "validate", join(dir, "bad.yaml"), `${EXAMPLES}events.jsonl`], { cwd: dir })

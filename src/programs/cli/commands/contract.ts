@@ -9,7 +9,8 @@
 import { Effect, Schema } from "effect"
 import { Argument, Command } from "effect/cli"
 import { Contracts } from "../../../services/Contracts.ts"
-import type { Violation } from "../../../services/Contracts.ts"
+import type { CompiledContract, ValidationResult, Violation } from "../../../services/Contracts.ts"
+import { envelopeProblems } from "../../../layers/contracts/envelope.ts"
 import * as ContractsLive from "../../../layers/ContractsLive.ts"
 import { currentClient, emit } from "../context.ts"
 
@@ -49,9 +50,24 @@ const readLines = (text: string) => {
   return { events, malformed }
 }
 
+/** An envelope contract's line is one whole batch: it passes when no record is quarantined; record violations name their record. */
+const envelopeVerdict = (compiled: CompiledContract) => (payload: unknown): ValidationResult => {
+  const envelope = compiled.contract.envelope!
+  const result = compiled.validateEnvelope!(payload)
+  const wrapperLevel = envelopeProblems(envelope, payload).length > 0
+  return {
+    passed: result.quarantined === 0,
+    violations: result.violations.map(({ record_index, ...violation }) =>
+      wrapperLevel ? violation : { ...violation, field: `${envelope.records_path}[${record_index}].${violation.field}` }
+    )
+  }
+}
+
 const validate = Command.make("validate", {
   contract: Argument.String("contract").pipe(Argument.withDescription("The contract YAML file.")),
-  events: Argument.String("events").pipe(Argument.withDescription("A JSON Lines file, one event per line."))
+  events: Argument.String("events").pipe(
+    Argument.withDescription("A JSON Lines file, one event per line (one envelope batch per line for envelope contracts).")
+  )
 }, ({ contract, events }) =>
   Effect.gen(function*() {
     const client = yield* currentClient
@@ -61,7 +77,8 @@ const validate = Command.make("validate", {
     // Validation only: transforms (and their salt) do not change a verdict.
     const compiled = yield* contracts.compile(parsed, { transforms: false })
     const { events: lines, malformed } = readLines(decoder.decode(yield* client.read(events)))
-    const verdicts = compiled.validateBatch(lines.map((line) => line.value))
+    const values = lines.map((line) => line.value)
+    const verdicts = compiled.validateEnvelope === undefined ? compiled.validateBatch(values) : values.map(envelopeVerdict(compiled))
     const results: Array<LineResult> = [
       ...lines.map((line, i) => ({ line: line.line, ...verdicts[i]! })),
       ...malformed
