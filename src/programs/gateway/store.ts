@@ -8,7 +8,8 @@
  *
  * Quarantine rows and replay stamps are also indexed in memory (rebuilt from
  * storage at start) so that replay can find a row and stamp it with exactly
- * one winner.
+ * one winner, and so that a row's replay history (its failed-replay rows and
+ * its stamp) is known after a restart.
  *
  * @since 0.1.0
  */
@@ -83,6 +84,15 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
   const base = root.endsWith("/") ? root : `${root}/`
   const rows = new Map<string, QuarantineRow>()
   const stamps = new Map<string, ReplayStamp>()
+  /** Failed-replay rows by the id of the row they replayed. */
+  const attempts = new Map<string, Array<QuarantineRow>>()
+  const index = (row: QuarantineRow) => {
+    rows.set(row.id, row)
+    if (row.replay_of_quarantine_id === null) return
+    const chain = attempts.get(row.replay_of_quarantine_id)
+    if (chain === undefined) attempts.set(row.replay_of_quarantine_id, [row])
+    else chain.push(row)
+  }
 
   const readAll = (kind: "quarantine" | "replays") =>
     client.list(`${base}${kind}/`).pipe(
@@ -92,7 +102,7 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
           for (const line of new TextDecoder().decode(bytes).split("\n")) {
             if (line === "") continue
             const row = JSON.parse(line) as QuarantineRow & ReplayStamp
-            if (kind === "quarantine") rows.set(row.id, row)
+            if (kind === "quarantine") index(row)
             else stamps.set(row.quarantine_id, row)
           }
         })
@@ -120,7 +130,7 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
       ], { concurrency: "unbounded", discard: true }).pipe(
         Effect.tap(() =>
           Effect.sync(() => {
-            for (const row of writes.quarantine ?? []) rows.set(row.id, row)
+            for (const row of writes.quarantine ?? []) index(row)
           })
         )
       ),
@@ -129,10 +139,11 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
       [...rows.values()]
         .filter((row) => row.replay_of_quarantine_id === null && (contractId === undefined || row.contract_id === contractId))
         .toReversed()
-        .slice(offset, offset + limit)
-        .map((row) => ({ ...row, replayed: stamps.get(row.id) ?? null })),
+        .slice(offset, offset + limit),
     get: (id: string) => rows.get(id),
     stampOf: (id: string) => stamps.get(id),
+    /** The rows failed replays of `id` wrote, in no particular order. */
+    attemptsOf: (id: string): ReadonlyArray<QuarantineRow> => attempts.get(id) ?? [],
     /** Stamps a row as replayed unless another replay did first; synchronous, so exactly one caller wins. */
     claim: (stamp: ReplayStamp): boolean => {
       if (stamps.has(stamp.quarantine_id)) return false

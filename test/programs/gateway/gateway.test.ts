@@ -1,42 +1,16 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { HttpBody, HttpClient, HttpClientRequest } from "effect/http"
-import { readdirSync, readFileSync } from "node:fs"
-import { join } from "node:path"
+import { HttpClient } from "effect/http"
+import { randomUUID } from "node:crypto"
 import { fixtureDir, KEYS, servedGateway } from "./gatewayFixture.ts"
+import { get, post, storedIn } from "./gatewayHttp.ts"
 
 const dir = fixtureDir()
-
-/** POSTs `body` (JSON unless a content type is given) and returns status, headers and parsed JSON. */
-const post = (path: string, body: unknown, options: { key?: string; headers?: Record<string, string>; contentType?: string } = {}) =>
-  Effect.gen(function*() {
-    const text = typeof body === "string" ? body : JSON.stringify(body)
-    const response = yield* HttpClient.execute(HttpClientRequest.post(path, {
-      headers: { ...(options.key === undefined ? {} : { "x-api-key": options.key }), ...options.headers },
-      body: HttpBody.text(text, options.contentType ?? "application/json")
-    }))
-    return { status: response.status, headers: response.headers, body: (yield* response.json) as Record<string, any> }
-  })
-const get = (path: string, key: string) =>
-  Effect.gen(function*() {
-    const response = yield* HttpClient.execute(HttpClientRequest.get(path, { headers: { "x-api-key": key } }))
-    return { status: response.status, body: (yield* response.json) as any }
-  })
 
 const good = (n: number) => ({ order_id: `ord_${n}`, amount: 10 + n, currency: "EUR", customer: { email: `c${n}@example.com`, id: `cust-${n}` } })
 const bad = (n: number) => ({ order_id: `x${n}`, amount: -1, currency: "EUR", customer: { email: "e@example.com" } })
 
-/** Lines of every JSONL object under `data/<kind>/<contract>`. */
-const stored = (kind: string, contract: string): Array<any> => {
-  const root = join(dir, "data", kind, contract)
-  let files: Array<string> = []
-  try {
-    files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith(".jsonl")).map((f) => join(root, f))
-  } catch {
-    return []
-  }
-  return files.flatMap((file) => readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l)))
-}
+const stored = storedIn(dir)
 
 layer(servedGateway(dir))("gateway over real HTTP", (it) => {
   it.effect("health needs no key", () =>
@@ -186,7 +160,7 @@ layer(servedGateway(dir))("gateway over real HTTP", (it) => {
       const strict = yield* post("/ingest/orders@2.0", noCurrency, { key: KEYS.all })
       const id = stored("quarantine", "orders").find((q) => q.raw_event.order_id === "ord_40").id
       assert.strictEqual(strict.status, 422)
-      const replayed = yield* post("/contracts/orders/quarantine/replay", { ids: [id, "nope"], target_version: "1.0" }, { key: KEYS.all })
+      const replayed = yield* post("/contracts/orders/quarantine/replay", { ids: [id, randomUUID()], target_version: "1.0" }, { key: KEYS.all })
       assert.strictEqual(replayed.status, 200)
       assert.deepStrictEqual(replayed.body["results"].map((r: any) => r.outcome), ["replayed", "not_found"])
       assert.strictEqual(replayed.body["results"][0].contract_version_matched, "1.0")
