@@ -88,7 +88,7 @@ export const gatewayRoutes = (options: {
   const authenticate = makeAuthenticator(options.config.content.api_keys)
   const limit = options.config.content.rate_limit ?? { requests_per_second: 100, burst: 1000 }
   const rateLimit = makeRateLimiter()
-  const idempotency = makeIdempotencyStore()
+  const idempotency = makeIdempotencyStore(Date.now, store.idempotencyRecords)
   const decoder = new TextDecoder()
 
   /** Authentication, rate limit and contract lookup shared by every contract route. */
@@ -169,10 +169,11 @@ export const gatewayRoutes = (options: {
       const decision = resolution._tag === "Deprecated"
         ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
         : ingest({ contract, resolution, events, texts: parsed.success.texts, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
-      yield* store.persist(contract.id, decision.writes)
-      const responseBody = decision.body
-      if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: responseBody })
-      return HttpServerResponse.text(responseBody, { status: decision.status, contentType: "application/json", headers })
+      // The first answer to an Idempotency-Key is written with the batch, so a retry after a restart still finds it.
+      const remembered = scopedKey === undefined || dryRun ? undefined : idempotency.record(scopedKey, body.success, { status: decision.status, body: decision.body })
+      yield* store.persist(contract.id, remembered === undefined ? decision.writes : { ...decision.writes, idempotency: [remembered] })
+      if (remembered !== undefined) idempotency.remember(remembered)
+      return HttpServerResponse.text(decision.body, { status: decision.status, contentType: "application/json", headers })
     })
 
   const listQuarantine = (request: HttpServerRequest.HttpServerRequest) =>

@@ -1,7 +1,9 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { HttpClient } from "effect/http"
-import { randomUUID } from "node:crypto"
+import { createHash, randomUUID } from "node:crypto"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { fixtureDir, KEYS, servedGateway } from "./gatewayFixture.ts"
 import { get, post, storedIn } from "./gatewayHttp.ts"
 
@@ -175,12 +177,40 @@ layer(servedGateway(dir))("gateway over real HTTP", (it) => {
     }))
 })
 
+// A record in an old day's directory that claims to be valid for ever: a restarted gateway must not even read it.
+const staleBody = JSON.stringify([good(22)])
+mkdirSync(join(dir, "data", "idempotency", "orders", "2020-01-01"), { recursive: true })
+writeFileSync(join(dir, "data", "idempotency", "orders", "2020-01-01", "0-stale.jsonl"), JSON.stringify({
+  key: "all\u0000orders\u0000stale",
+  body_sha256: createHash("sha256").update(staleBody).digest("hex"),
+  status: 299,
+  body: "{\"stale\":true}",
+  expires_at: "2999-01-01T00:00:00.000Z"
+}) + "\n")
+
 describe("gateway restart", () => {
   layer(servedGateway(dir))("a second gateway over the same storage", (it) => {
     it.effect("sees the quarantine rows the first one wrote", () =>
       Effect.gen(function*() {
         const listed = yield* get("/quarantine?contract_id=orders&limit=500", KEYS.all)
         assert.isAtLeast(listed.body.length, stored("quarantine", "orders").filter((q) => q.replay_of_quarantine_id === null).length)
+      }))
+
+    it.effect("answers an Idempotency-Key retry with the first gateway's response; another body is still a conflict", () =>
+      Effect.gen(function*() {
+        const headers = { "idempotency-key": "batch-42" }
+        const again = yield* post("/v1/ingest/orders", [good(20)], { key: KEYS.all, headers })
+        assert.strictEqual(again.headers["x-idempotency-replay"], "true")
+        assert.strictEqual(again.body["results"][0].transformed_event.order_id, "ord_20")
+        assert.strictEqual(stored("accepted", "orders").filter((row) => row.event.order_id === "ord_20").length, 1)
+        const other = yield* post("/v1/ingest/orders", [good(21)], { key: KEYS.all, headers })
+        assert.deepStrictEqual([other.status, other.body["error"]], [422, "idempotency_conflict"])
+      }))
+
+    it.effect("does not read idempotency records from directories older than yesterday", () =>
+      Effect.gen(function*() {
+        const r = yield* post("/v1/ingest/orders", staleBody, { key: KEYS.all, headers: { "idempotency-key": "stale" } })
+        assert.deepStrictEqual([r.status, r.headers["x-idempotency-replay"]], [200, undefined])
       }))
   })
 })
