@@ -1,8 +1,9 @@
 /**
  * The gateway's HTTP routes (effect/http): ingest v0 and v1, quarantine
- * listing, replay (per contract and by event id) and replay history, health. Every route but `/health` needs an API key
- * (`x-api-key`) allowed for the contract; every authenticated response
- * carries the rate-limit headers. Errors are `{"error": sentence, "status"}`.
+ * listing, replay (per contract and by event id) and replay history,
+ * health. Every route but `/health` needs an API key (`x-api-key`) allowed
+ * for the contract; every authenticated response carries the rate-limit
+ * headers. Errors are `{"error": sentence, "status"}`.
  *
  * @since 0.1.0
  */
