@@ -108,6 +108,18 @@ layer(servedGateway(dir))("replay by event id and replay history", (it) => {
       assert.deepStrictEqual(pinned.body["outcomes"].map((o: any) => [o.passed, o.version]), [[true, "1.0"]])
     }))
 
+  it.effect("two concurrent replays of one id, one per route: exactly one stamps it", () =>
+    Effect.gen(function*() {
+      const id = yield* quarantine("orders", noCurrency(35), "2.0")
+      const [byEvent, byContract] = yield* Effect.all([
+        replayEvents({ event_ids: [id] }),
+        post("/contracts/orders/quarantine/replay", { ids: [id] }, { key: KEYS.all })
+      ], { concurrency: 2 })
+      const passed = [byEvent.body["outcomes"][0].passed, byContract.body["results"][0].outcome === "replayed"]
+      assert.strictEqual(passed.filter(Boolean).length, 1, JSON.stringify(passed))
+      assert.strictEqual(stored("replays", "orders").filter((s) => s.quarantine_id === id).length, 1)
+    }))
+
   it.effect("bad replay bodies are 400s that say what is wrong", () =>
     Effect.gen(function*() {
       const id = randomUUID()
