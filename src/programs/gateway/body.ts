@@ -37,7 +37,13 @@ export interface ParsedBody {
 
 const refuse = (status: number, error: string): Result.Result<never, Refusal> => Result.fail({ status, error })
 
-const jsonMessage = (error: unknown) => (error as Error).message.replace(/ in JSON at position \d+.*$/s, "")
+/**
+ * A `JSON.parse` error as a sentence, without the position suffix.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const jsonMessage = (error: unknown) => (error as Error).message.replace(/ in JSON at position \d+.*$/s, "")
 
 /**
  * Events of an NDJSON body; line numbers in messages are 0-based, as the reference's.

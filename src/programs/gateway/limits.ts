@@ -2,7 +2,10 @@
  * Per-key request rate limit (a token bucket: `burst` tokens, refilled at
  * `requests_per_second`) and Idempotency-Key replay (same key and same body
  * within 24 h: the first response again; different body: a conflict).
- * Both live in memory: one gateway process, reset on restart (documented).
+ * Rate buckets live in memory (one gateway process, full again after a
+ * restart); idempotency records are also written with the batch they
+ * answer (`IdempotencyRecord`, see store.ts) and restored at start, so a
+ * client retrying across a gateway restart still gets its first answer.
  *
  * @since 0.1.0
  */
@@ -53,14 +56,37 @@ export interface StoredResponse {
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
+ * One remembered answer, as stored (`key` is the API key name, contract and
+ * Idempotency-Key; `expires_at` is an ISO time).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IdempotencyRecord {
+  readonly key: string
+  readonly body_sha256: string
+  readonly status: number
+  readonly body: string
+  readonly expires_at: string
+}
+
+/**
  * @since 0.1.0
  * @category constructors
  */
-export const makeIdempotencyStore = (now: () => number = Date.now) => {
+export const makeIdempotencyStore = (now: () => number = Date.now, restored: Iterable<IdempotencyRecord> = []) => {
   const entries = new Map<string, { readonly bodyHash: string; readonly response: StoredResponse; readonly expires: number }>()
   const sweep = (time: number) => {
     for (const [key, entry] of entries) if (entry.expires <= time) entries.delete(key)
   }
+  const remember = (record: IdempotencyRecord): void => {
+    const time = now()
+    const expires = Date.parse(record.expires_at)
+    if (!(expires > time)) return
+    if (entries.size > 10_000) sweep(time)
+    entries.set(record.key, { bodyHash: record.body_sha256, response: { status: record.status, body: record.body }, expires })
+  }
+  for (const record of restored) remember(record)
   return {
     /** The stored response for this key, "conflict" for another body, undefined when new. */
     lookup: (key: string, body: Uint8Array): StoredResponse | "conflict" | undefined => {
@@ -68,11 +94,15 @@ export const makeIdempotencyStore = (now: () => number = Date.now) => {
       if (entry === undefined || entry.expires <= now()) return undefined
       return entry.bodyHash === hashBody(body) ? entry.response : "conflict"
     },
-    remember: (key: string, body: Uint8Array, response: StoredResponse): void => {
-      const time = now()
-      if (entries.size > 10_000) sweep(time)
-      entries.set(key, { bodyHash: hashBody(body), response, expires: time + DAY_MS })
-    }
+    /** The record of a first answer, valid for 24 h from now: to write with the batch, then `remember`. */
+    record: (key: string, body: Uint8Array, response: StoredResponse): IdempotencyRecord => ({
+      key,
+      body_sha256: hashBody(body),
+      status: response.status,
+      body: response.body,
+      expires_at: new Date(now() + DAY_MS).toISOString()
+    }),
+    remember
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The gateway's HTTP routes (effect/http): ingest v0 and v1, quarantine
- * listing and replay, health. Every route but `/health` needs an API key
- * (`x-api-key`) allowed for the contract; every authenticated response
- * carries the rate-limit headers. Errors are `{"error": sentence, "status"}`.
+ * listing, replay (per contract and by event id) and replay history,
+ * health. Every route but `/health` needs an API key (`x-api-key`) allowed
+ * for the contract; every authenticated response carries the rate-limit
+ * headers. Errors are `{"error": sentence, "status"}`.
  *
  * @since 0.1.0
  */
@@ -20,7 +21,10 @@ import { makeIdempotencyStore, makeRateLimiter } from "./limits.ts"
 import type { RateDecision } from "./limits.ts"
 import { resolveVersion } from "./registry.ts"
 import type { PinSource, ServedContract } from "./registry.ts"
-import { replay, replayTarget } from "./replay.ts"
+import { replayAttempts, replayHistory, withReplaySummary } from "./history.ts"
+import { contractReplayBody, persistReplay, replay, replayTarget } from "./replay.ts"
+import { replayEvents } from "./replayEvents.ts"
+import { isUuid, parseReplayRequest } from "./replayRequest.ts"
 import type { GatewayStore } from "./store.ts"
 
 const V0_BODY_LIMIT = 1024 * 1024
@@ -31,6 +35,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   HttpServerResponse.text(JSON.stringify(body), { status, contentType: "application/json", headers })
 const fail = (refusal: Refusal, headers?: Record<string, string>) =>
   json(refusal.status, { error: refusal.error, status: refusal.status }, headers)
+
+const UNAUTHORIZED = { error: "Unauthorized: missing or invalid API key", status: 401 }
 
 const rateHeaders = (rate: RateDecision): Record<string, string> => ({
   "x-ratelimit-limit": String(rate.limit),
@@ -62,6 +68,12 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =
 
 const flag = (url: URL, name: string) => url.searchParams.get(name) === "true"
 
+/** `?limit=`, 100 by default, clamped to 1..500 (as ContractGate's list routes). */
+const pageSize = (url: URL) => {
+  const limit = Number(url.searchParams.get("limit") ?? "100")
+  return Math.min(500, Math.max(1, Number.isFinite(limit) ? Math.floor(limit) : 100))
+}
+
 /**
  * The router layer of a gateway.
  *
@@ -77,7 +89,7 @@ export const gatewayRoutes = (options: {
   const authenticate = makeAuthenticator(options.config.content.api_keys)
   const limit = options.config.content.rate_limit ?? { requests_per_second: 100, burst: 1000 }
   const rateLimit = makeRateLimiter()
-  const idempotency = makeIdempotencyStore()
+  const idempotency = makeIdempotencyStore(Date.now, store.idempotencyRecords)
   const decoder = new TextDecoder()
 
   /** Authentication, rate limit and contract lookup shared by every contract route. */
@@ -85,7 +97,7 @@ export const gatewayRoutes = (options: {
     const presented = request.headers["x-api-key"]
     const key = presented === undefined ? undefined : authenticate(Redacted.make(presented))
     if (key === undefined || (contractId !== undefined && !mayUse(key, contractId))) {
-      return Result.fail(json(401, { error: "Unauthorized: missing or invalid API key", status: 401 }))
+      return Result.fail(json(401, UNAUTHORIZED))
     }
     const own = key.rateLimit ?? limit
     const rate = rateLimit(key.name, own.requests_per_second, own.burst)
@@ -158,10 +170,11 @@ export const gatewayRoutes = (options: {
       const decision = resolution._tag === "Deprecated"
         ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
         : ingest({ contract, resolution, events, texts: parsed.success.texts, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
-      yield* store.persist(contract.id, decision.writes)
-      const responseBody = decision.body
-      if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: responseBody })
-      return HttpServerResponse.text(responseBody, { status: decision.status, contentType: "application/json", headers })
+      // The first answer to an Idempotency-Key is written with the batch, so a retry after a restart still finds it.
+      const remembered = scopedKey === undefined || dryRun ? undefined : idempotency.record(scopedKey, body.success, { status: decision.status, body: decision.body })
+      yield* store.persist(contract.id, remembered === undefined ? decision.writes : { ...decision.writes, idempotency: [remembered] })
+      if (remembered !== undefined) idempotency.remember(remembered)
+      return HttpServerResponse.text(decision.body, { status: decision.status, contentType: "application/json", headers })
     })
 
   const listQuarantine = (request: HttpServerRequest.HttpServerRequest) =>
@@ -171,11 +184,9 @@ export const gatewayRoutes = (options: {
       const guarded = guard(request, contractId)
       if (Result.isFailure(guarded)) return guarded.failure
       const { key, headers } = guarded.success
-      const limitParam = Number(url.searchParams.get("limit") ?? "100")
-      const size = Math.min(500, Math.max(1, Number.isFinite(limitParam) ? Math.floor(limitParam) : 100))
       const offset = Math.max(0, Math.floor(Number(url.searchParams.get("offset") ?? "0")) || 0)
       const rows = store.list(contractId, Number.MAX_SAFE_INTEGER, 0).filter((row) => mayUse(key, row.contract_id))
-      return json(200, rows.slice(offset, offset + size), headers)
+      return json(200, rows.slice(offset, offset + pageSize(url)).map((row) => withReplaySummary(store, row)), headers)
     })
 
   const replayRoute = (request: HttpServerRequest.HttpServerRequest) =>
@@ -186,20 +197,61 @@ export const gatewayRoutes = (options: {
       const { contract, headers } = guarded.success as { contract: ServedContract; headers: Record<string, string> }
       const body = yield* readBody(request, V0_BODY_LIMIT)
       if (Result.isFailure(body)) return fail(body.failure, headers)
-      const parsed = parseJsonBody(decoder.decode(body.success))
-      const request_ = Result.isSuccess(parsed) ? parsed.success.events[0] as { ids?: unknown; target_version?: unknown } : undefined
-      const ids = request_?.ids
-      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((id) => typeof id === "string")) {
-        return fail({ status: 400, error: "Invalid request: 'ids' must be a list of 1 to 1000 quarantine ids" }, headers)
-      }
-      const targetVersion = typeof request_?.target_version === "string" ? request_.target_version : undefined
-      const plan = replayTarget(contract, targetVersion)
+      const parsed = parseReplayRequest(decoder.decode(body.success), "contract")
+      if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
+      const plan = replayTarget(contract, parsed.success.version)
       if ("error" in plan) return fail(plan, headers)
-      const outcome = replay(contract, plan, ids as ReadonlyArray<string>, store)
-      yield* store.persist(contract.id, outcome.writes).pipe(
-        Effect.tapError(() => Effect.sync(() => outcome.claimed.forEach((id) => store.release(id))))
-      )
-      return json(200, outcome.body, headers)
+      const outcome = replay(contract, plan, parsed.success.ids, store)
+      yield* persistReplay(store, outcome)
+      return json(200, contractReplayBody(outcome), headers)
+    })
+
+  const replayEventsRoute = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const guarded = guard(request, undefined)
+      if (Result.isFailure(guarded)) return guarded.failure
+      const { key, headers } = guarded.success
+      const body = yield* readBody(request, V0_BODY_LIMIT)
+      if (Result.isFailure(body)) return fail(body.failure, headers)
+      const parsed = parseReplayRequest(decoder.decode(body.success), "events")
+      if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
+      // A `contract_id` the key may not use is refused like a contract path would be.
+      const contractId = parsed.success.contractId
+      if (contractId !== undefined && !mayUse(key, contractId)) return json(401, UNAUTHORIZED, headers)
+      if (contractId !== undefined && !contracts.has(contractId)) return fail({ status: 404, error: `Contract ${contractId} not found` }, headers)
+      const answer = yield* replayEvents(parsed.success, key, contracts, store)
+      return Result.isFailure(answer) ? fail(answer.failure, headers) : json(200, answer.success, headers)
+    })
+
+  const contractHistoryRoute = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const params = yield* HttpRouter.params
+      const contractId = decodeURIComponent(params["contract"] ?? "")
+      const id = decodeURIComponent(params["quarantine"] ?? "")
+      const guarded = guard(request, contractId)
+      if (Result.isFailure(guarded)) return guarded.failure
+      const { headers } = guarded.success
+      if (!isUuid(id)) return fail({ status: 400, error: `Invalid request: quarantine id '${id}' is not a UUID` }, headers)
+      const row = store.get(id)
+      if (row === undefined || row.contract_id !== contractId) {
+        return fail({ status: 404, error: `Quarantine row ${id} not found on contract ${contractId}` }, headers)
+      }
+      return json(200, replayHistory(store, row), headers)
+    })
+
+  const eventHistoryRoute = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.sync(() => {
+      const url = new URL(request.url, "http://gateway")
+      const guarded = guard(request, undefined)
+      if (Result.isFailure(guarded)) return guarded.failure
+      const { key, headers } = guarded.success
+      const id = url.searchParams.get("event_id")
+      if (id === null || id === "") return fail({ status: 400, error: "Invalid request: 'event_id' (a quarantine id) is required" }, headers)
+      if (!isUuid(id)) return fail({ status: 400, error: `Invalid request: 'event_id' is not a quarantine id (a UUID): ${JSON.stringify(id)}` }, headers)
+      const row = store.get(id)
+      // Unknown and out-of-scope ids look the same: no history.
+      if (row === undefined || !mayUse(key, row.contract_id)) return json(200, [], headers)
+      return json(200, replayAttempts(store, row, pageSize(url)), headers)
     })
 
   return HttpRouter.use(Effect.fn("Gateway.routes")(function*(router) {
@@ -208,5 +260,8 @@ export const gatewayRoutes = (options: {
     yield* router.add("POST", "/v1/ingest/:target", ingestRoute(true))
     yield* router.add("GET", "/quarantine", listQuarantine)
     yield* router.add("POST", "/contracts/:contract/quarantine/replay", replayRoute)
+    yield* router.add("GET", "/contracts/:contract/quarantine/:quarantine/replay-history", contractHistoryRoute)
+    yield* router.add("POST", "/quarantine/replay", replayEventsRoute)
+    yield* router.add("GET", "/quarantine/replay-history", eventHistoryRoute)
   }))
 }

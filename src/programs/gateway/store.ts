@@ -2,13 +2,15 @@
  * Where the gateway keeps what it decided, through `StorageClient` so any
  * storage profile works: one JSON Lines object per batch under
  * `<root>/<kind>/<contract>/<YYYY-MM-DD>/<time>-<uuid>.jsonl`, kind one of
- * `accepted`, `quarantine`, `audit`, `replays`. Every object is written
- * whole (atomic on every provider); nothing is appended in place, so
+ * `accepted`, `quarantine`, `audit`, `replays`, `idempotency` (the answers
+ * Idempotency-Key retries get for 24 h; only the last two days are read
+ * back). Every object is written whole (atomic on every provider); nothing is appended in place, so
  * concurrent batches never race on a file.
  *
  * Quarantine rows and replay stamps are also indexed in memory (rebuilt from
  * storage at start) so that replay can find a row and stamp it with exactly
- * one winner.
+ * one winner, and so that a row's replay history (its failed-replay rows and
+ * its stamp) is known after a restart.
  *
  * @since 0.1.0
  */
@@ -16,6 +18,7 @@ import { Effect, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import type { StorageClientShape } from "../../services/StorageClient.ts"
 import type { Violation } from "../../services/Contracts.ts"
+import type { IdempotencyRecord } from "./limits.ts"
 
 /**
  * @since 0.1.0
@@ -69,6 +72,7 @@ export interface Writes {
   readonly quarantine?: ReadonlyArray<QuarantineRow>
   readonly audit?: ReadonlyArray<Record<string, unknown> | JsonText>
   readonly replays?: ReadonlyArray<ReplayStamp>
+  readonly idempotency?: ReadonlyArray<IdempotencyRecord>
 }
 
 const encoder = new TextEncoder()
@@ -83,24 +87,38 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
   const base = root.endsWith("/") ? root : `${root}/`
   const rows = new Map<string, QuarantineRow>()
   const stamps = new Map<string, ReplayStamp>()
+  /** Failed-replay rows by the id of the row they replayed. */
+  const attempts = new Map<string, Array<QuarantineRow>>()
+  const index = (row: QuarantineRow) => {
+    rows.set(row.id, row)
+    if (row.replay_of_quarantine_id === null) return
+    const chain = attempts.get(row.replay_of_quarantine_id)
+    if (chain === undefined) attempts.set(row.replay_of_quarantine_id, [row])
+    else chain.push(row)
+  }
 
-  const readAll = (kind: "quarantine" | "replays") =>
+  const idempotency: Array<IdempotencyRecord> = []
+
+  /** Every row of `kind` whose object `wanted` accepts, in no particular order. */
+  const readAll = <R>(kind: "quarantine" | "replays" | "idempotency", onRow: (row: R) => void, wanted: (url: string) => boolean = () => true) =>
     client.list(`${base}${kind}/`).pipe(
+      Stream.filter((entry) => wanted(entry.url)),
       Stream.mapEffect((entry) => client.read(entry.url), { concurrency: 8 }),
       Stream.runForEach((bytes) =>
         Effect.sync(() => {
-          for (const line of new TextDecoder().decode(bytes).split("\n")) {
-            if (line === "") continue
-            const row = JSON.parse(line) as QuarantineRow & ReplayStamp
-            if (kind === "quarantine") rows.set(row.id, row)
-            else stamps.set(row.quarantine_id, row)
-          }
+          for (const line of new TextDecoder().decode(bytes).split("\n")) if (line !== "") onRow(JSON.parse(line) as R)
         })
       ),
       Effect.catchTag("StorageError", (error) => error.reason === "NotFound" ? Effect.void : Effect.fail(error))
     )
-  yield* readAll("quarantine")
-  yield* readAll("replays")
+  yield* readAll("quarantine", index)
+  yield* readAll("replays", (stamp: ReplayStamp) => void stamps.set(stamp.quarantine_id, stamp))
+  // Records live 24 h, so none older than yesterday's directory can still be valid.
+  const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10)
+  yield* readAll("idempotency", (record: IdempotencyRecord) => void idempotency.push(record), (url) => {
+    const day = /\/(\d{4}-\d{2}-\d{2})\/[^/]*$/.exec(url)?.[1]
+    return day === undefined || day >= yesterday
+  })
 
   const write = (kind: string, contractId: string, items: ReadonlyArray<unknown> | undefined) => {
     if (items === undefined || items.length === 0) return Effect.void
@@ -116,11 +134,12 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
         write("accepted", contractId, writes.accepted),
         write("quarantine", contractId, writes.quarantine),
         write("audit", contractId, writes.audit),
-        write("replays", contractId, writes.replays)
+        write("replays", contractId, writes.replays),
+        write("idempotency", contractId, writes.idempotency)
       ], { concurrency: "unbounded", discard: true }).pipe(
         Effect.tap(() =>
           Effect.sync(() => {
-            for (const row of writes.quarantine ?? []) rows.set(row.id, row)
+            for (const row of writes.quarantine ?? []) index(row)
           })
         )
       ),
@@ -129,10 +148,13 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
       [...rows.values()]
         .filter((row) => row.replay_of_quarantine_id === null && (contractId === undefined || row.contract_id === contractId))
         .toReversed()
-        .slice(offset, offset + limit)
-        .map((row) => ({ ...row, replayed: stamps.get(row.id) ?? null })),
+        .slice(offset, offset + limit),
     get: (id: string) => rows.get(id),
     stampOf: (id: string) => stamps.get(id),
+    /** Idempotency records read at start (some may have expired since). */
+    idempotencyRecords: idempotency as ReadonlyArray<IdempotencyRecord>,
+    /** The rows failed replays of `id` wrote, in no particular order. */
+    attemptsOf: (id: string): ReadonlyArray<QuarantineRow> => attempts.get(id) ?? [],
     /** Stamps a row as replayed unless another replay did first; synchronous, so exactly one caller wins. */
     claim: (stamp: ReplayStamp): boolean => {
       if (stamps.has(stamp.quarantine_id)) return false

@@ -1,42 +1,18 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { HttpBody, HttpClient, HttpClientRequest } from "effect/http"
-import { readdirSync, readFileSync } from "node:fs"
+import { HttpClient } from "effect/http"
+import { createHash, randomUUID } from "node:crypto"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fixtureDir, KEYS, servedGateway } from "./gatewayFixture.ts"
+import { get, post, storedIn } from "./gatewayHttp.ts"
 
 const dir = fixtureDir()
-
-/** POSTs `body` (JSON unless a content type is given) and returns status, headers and parsed JSON. */
-const post = (path: string, body: unknown, options: { key?: string; headers?: Record<string, string>; contentType?: string } = {}) =>
-  Effect.gen(function*() {
-    const text = typeof body === "string" ? body : JSON.stringify(body)
-    const response = yield* HttpClient.execute(HttpClientRequest.post(path, {
-      headers: { ...(options.key === undefined ? {} : { "x-api-key": options.key }), ...options.headers },
-      body: HttpBody.text(text, options.contentType ?? "application/json")
-    }))
-    return { status: response.status, headers: response.headers, body: (yield* response.json) as Record<string, any> }
-  })
-const get = (path: string, key: string) =>
-  Effect.gen(function*() {
-    const response = yield* HttpClient.execute(HttpClientRequest.get(path, { headers: { "x-api-key": key } }))
-    return { status: response.status, body: (yield* response.json) as any }
-  })
 
 const good = (n: number) => ({ order_id: `ord_${n}`, amount: 10 + n, currency: "EUR", customer: { email: `c${n}@example.com`, id: `cust-${n}` } })
 const bad = (n: number) => ({ order_id: `x${n}`, amount: -1, currency: "EUR", customer: { email: "e@example.com" } })
 
-/** Lines of every JSONL object under `data/<kind>/<contract>`. */
-const stored = (kind: string, contract: string): Array<any> => {
-  const root = join(dir, "data", kind, contract)
-  let files: Array<string> = []
-  try {
-    files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith(".jsonl")).map((f) => join(root, f))
-  } catch {
-    return []
-  }
-  return files.flatMap((file) => readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l)))
-}
+const stored = storedIn(dir)
 
 layer(servedGateway(dir))("gateway over real HTTP", (it) => {
   it.effect("health needs no key", () =>
@@ -186,7 +162,7 @@ layer(servedGateway(dir))("gateway over real HTTP", (it) => {
       const strict = yield* post("/ingest/orders@2.0", noCurrency, { key: KEYS.all })
       const id = stored("quarantine", "orders").find((q) => q.raw_event.order_id === "ord_40").id
       assert.strictEqual(strict.status, 422)
-      const replayed = yield* post("/contracts/orders/quarantine/replay", { ids: [id, "nope"], target_version: "1.0" }, { key: KEYS.all })
+      const replayed = yield* post("/contracts/orders/quarantine/replay", { ids: [id, randomUUID()], target_version: "1.0" }, { key: KEYS.all })
       assert.strictEqual(replayed.status, 200)
       assert.deepStrictEqual(replayed.body["results"].map((r: any) => r.outcome), ["replayed", "not_found"])
       assert.strictEqual(replayed.body["results"][0].contract_version_matched, "1.0")
@@ -201,12 +177,40 @@ layer(servedGateway(dir))("gateway over real HTTP", (it) => {
     }))
 })
 
+// A record in an old day's directory that claims to be valid for ever: a restarted gateway must not even read it.
+const staleBody = JSON.stringify([good(22)])
+mkdirSync(join(dir, "data", "idempotency", "orders", "2020-01-01"), { recursive: true })
+writeFileSync(join(dir, "data", "idempotency", "orders", "2020-01-01", "0-stale.jsonl"), JSON.stringify({
+  key: "all\u0000orders\u0000stale",
+  body_sha256: createHash("sha256").update(staleBody).digest("hex"),
+  status: 299,
+  body: "{\"stale\":true}",
+  expires_at: "2999-01-01T00:00:00.000Z"
+}) + "\n")
+
 describe("gateway restart", () => {
   layer(servedGateway(dir))("a second gateway over the same storage", (it) => {
     it.effect("sees the quarantine rows the first one wrote", () =>
       Effect.gen(function*() {
         const listed = yield* get("/quarantine?contract_id=orders&limit=500", KEYS.all)
         assert.isAtLeast(listed.body.length, stored("quarantine", "orders").filter((q) => q.replay_of_quarantine_id === null).length)
+      }))
+
+    it.effect("answers an Idempotency-Key retry with the first gateway's response; another body is still a conflict", () =>
+      Effect.gen(function*() {
+        const headers = { "idempotency-key": "batch-42" }
+        const again = yield* post("/v1/ingest/orders", [good(20)], { key: KEYS.all, headers })
+        assert.strictEqual(again.headers["x-idempotency-replay"], "true")
+        assert.strictEqual(again.body["results"][0].transformed_event.order_id, "ord_20")
+        assert.strictEqual(stored("accepted", "orders").filter((row) => row.event.order_id === "ord_20").length, 1)
+        const other = yield* post("/v1/ingest/orders", [good(21)], { key: KEYS.all, headers })
+        assert.deepStrictEqual([other.status, other.body["error"]], [422, "idempotency_conflict"])
+      }))
+
+    it.effect("does not read idempotency records from directories older than yesterday", () =>
+      Effect.gen(function*() {
+        const r = yield* post("/v1/ingest/orders", staleBody, { key: KEYS.all, headers: { "idempotency-key": "stale" } })
+        assert.deepStrictEqual([r.status, r.headers["x-idempotency-replay"]], [200, undefined])
       }))
   })
 })
