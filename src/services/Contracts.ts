@@ -175,6 +175,7 @@ export const ViolationKind = Schema.Literals([
   "completeness_violation",
   "freshness_violation",
   "uniqueness_violation",
+  "leakage_violation",
   "deprecated_contract_version"
 ])
 export type ViolationKind = typeof ViolationKind.Type
