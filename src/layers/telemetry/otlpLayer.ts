@@ -148,7 +148,10 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
   const [first, ...rest] = processors
   const tracing = first === undefined
     ? Layer.empty
-    : Layer.provide(OtelTracerLayer.layer, NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout, sampler: makeSampler(settings.sampler) }))
+    : Layer.provide(
+      OtelTracerLayer.layer(processors, settings.sampler),
+      NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout, sampler: makeSampler(settings.sampler) })
+    )
   const [reader, ...moreReaders] = readers
   const metrics = reader === undefined
     ? Layer.empty
