@@ -52,6 +52,11 @@ const KINDS: Record<Tracer.SpanKind, OtelSpanKind> = {
 
 const NANOS = 1_000_000_000n
 const hrTime = (nanos: bigint): HrTime => [Number(nanos / NANOS), Number(nanos % NANOS)]
+/** `end - start`, or zero if the clock went back. */
+const hrTimeBetween = (start: HrTime, end: HrTime): HrTime => {
+  const nanos = (end[0] - start[0]) * 1e9 + (end[1] - start[1])
+  return nanos > 0 ? [Math.floor(nanos / 1e9), nanos % 1e9] : [0, 0]
+}
 
 const isPrimitiveArray = (array: ReadonlyArray<unknown>): boolean => {
   const type = typeof array[0]
@@ -109,7 +114,7 @@ class FinishedSpan implements ReadableSpan {
     if (span.parent._tag === "Some") this.parentSpanContext = spanContextOf(span.parent.value)
     this.startTime = hrTime(span.startTime)
     this.endTime = hrTime(endTime)
-    this.duration = hrTime(endTime > span.startTime ? endTime - span.startTime : 0n)
+    this.duration = hrTimeBetween(this.startTime, this.endTime)
     this.status = status
     this.attributes = span.otelAttributes
     this.links = span.links.map((link) => ({ context: spanContextOf(link.span), attributes: attributesOf(link.attributes) }))
