@@ -86,6 +86,8 @@ const spanContextOf = (span: Tracer.AnySpan): SpanContext => ({
 })
 
 const OK: SpanStatus = { code: SpanStatusCode.OK }
+/** Shared by spans without links or events (exporters only read them). */
+const NONE: Array<never> = []
 const UNSET: SpanStatus = { code: SpanStatusCode.UNSET }
 
 /** A finished span as the SDK's processors and exporters read it. */
@@ -117,8 +119,10 @@ class FinishedSpan implements ReadableSpan {
     this.duration = hrTimeBetween(this.startTime, this.endTime)
     this.status = status
     this.attributes = span.otelAttributes
-    this.links = span.links.map((link) => ({ context: spanContextOf(link.span), attributes: attributesOf(link.attributes) }))
-    this.events = span.otelEvents ?? []
+    this.links = span.links.length === 0
+      ? NONE
+      : span.links.map((link) => ({ context: spanContextOf(link.span), attributes: attributesOf(link.attributes) }))
+    this.events = span.otelEvents ?? NONE
     this.resource = options.resource
     this.instrumentationScope = options.scope
   }
