@@ -72,9 +72,15 @@ const attributeValue = (value: unknown): AttributeValue => {
   return Inspectable.toStringUnknown(value)
 }
 
+/** Sets an attribute; `__proto__` as a key would set the object's prototype instead. */
+const setAttribute = (attributes: Attributes, key: string, value: AttributeValue): void => {
+  if (key === "__proto__") Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true })
+  else attributes[key] = value
+}
+
 const attributesOf = (record: Readonly<Record<string, unknown>>): Attributes => {
   const attributes: Attributes = {}
-  for (const key in record) attributes[key] = attributeValue(record[key])
+  for (const key in record) setAttribute(attributes, key, attributeValue(record[key]))
   return attributes
 }
 
@@ -180,7 +186,7 @@ export class ExportSpan implements Tracer.Span {
 
   attribute(key: string, value: unknown): void {
     if (!this.sampled || this.status._tag === "Ended") return
-    this.otelAttributes[key] = attributeValue(value)
+    setAttribute(this.otelAttributes, key, attributeValue(value))
     this.effectAttributes?.set(key, value)
   }
 

@@ -30,6 +30,7 @@ describe("ExportTracer", () => {
       const { spans } = yield* exported(
         Effect.gen(function*() {
           yield* Effect.annotateCurrentSpan({ count: 3, big: 7n, list: ["a", "b"], object: { nested: true } })
+          yield* Effect.annotateCurrentSpan("__proto__", ["not", "a", "prototype"])
         }).pipe(
           Effect.withSpan("child", { kind: "client", attributes: { "strata.storage.key": "a/b" } }),
           Effect.withSpan("parent")
@@ -47,6 +48,8 @@ describe("ExportTracer", () => {
       assert.strictEqual(child!.attributes["big"], "7")
       assert.deepStrictEqual(child!.attributes["list"], ["a", "b"])
       assert.strictEqual(typeof child!.attributes["object"], "string")
+      assert.deepStrictEqual(Object.getOwnPropertyDescriptor(child!.attributes, "__proto__")?.value, ["not", "a", "prototype"])
+      assert.strictEqual(Object.getPrototypeOf(child!.attributes), Object.prototype)
       assert.match(child!.spanContext().spanId, /^[0-9a-f]{16}$/)
       assert.match(child!.spanContext().traceId, /^[0-9a-f]{32}$/)
       assert.isTrue(child!.endTime[0] * 1e9 + child!.endTime[1] >= child!.startTime[0] * 1e9 + child!.startTime[1])
