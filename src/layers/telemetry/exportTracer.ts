@@ -92,9 +92,9 @@ const spanContextOf = (span: Tracer.AnySpan): SpanContext => ({
 })
 
 const OK: SpanStatus = { code: SpanStatusCode.OK }
+const UNSET: SpanStatus = { code: SpanStatusCode.UNSET }
 /** Shared by spans without links or events (exporters only read them). */
 const NONE: Array<never> = []
-const UNSET: SpanStatus = { code: SpanStatusCode.UNSET }
 
 /** A finished span as the SDK's processors and exporters read it. */
 class FinishedSpan implements ReadableSpan {
