@@ -27,6 +27,7 @@ import type { ReadableSpan, SpanProcessor, TimedEvent } from "@opentelemetry/sdk
 import { Cause, Inspectable, Option, Tracer } from "effect"
 import type { Context, Exit } from "effect"
 import { newSpanId, newTraceId } from "./spanIds.ts"
+import { type SpanLimits, truncated } from "./spanLimits.ts"
 
 /**
  * What the tracer hands finished spans to.
@@ -40,6 +41,7 @@ export interface ExportTracerOptions {
   readonly scope: ReadableSpan["instrumentationScope"]
   /** Whether a span of `traceId` is sampled, given its parent's decision (see `sampler.ts`). */
   readonly sample: (traceId: string, parentSampled: boolean | undefined) => boolean
+  readonly limits: SpanLimits
 }
 
 const KINDS: Record<Tracer.SpanKind, OtelSpanKind> = {
@@ -111,9 +113,9 @@ class FinishedSpan implements ReadableSpan {
   readonly resource: Resource
   readonly instrumentationScope: ReadableSpan["instrumentationScope"]
   readonly ended = true
-  readonly droppedAttributesCount = 0
-  readonly droppedEventsCount = 0
-  readonly droppedLinksCount = 0
+  readonly droppedAttributesCount: number
+  readonly droppedEventsCount: number
+  readonly droppedLinksCount: number
   readonly context: SpanContext
   constructor(span: ExportSpan, endTime: bigint, status: SpanStatus, options: ExportTracerOptions) {
     this.name = span.name
@@ -125,10 +127,17 @@ class FinishedSpan implements ReadableSpan {
     this.duration = hrTimeBetween(this.startTime, this.endTime)
     this.status = status
     this.attributes = span.otelAttributes
+    const { linkCount } = options.limits
     this.links = span.links.length === 0
       ? NONE
-      : span.links.map((link) => ({ context: spanContextOf(link.span), attributes: attributesOf(link.attributes) }))
+      : span.links.slice(0, linkCount).map((link) => ({
+        context: spanContextOf(link.span),
+        attributes: attributesOf(link.attributes)
+      }))
+    this.droppedLinksCount = Math.max(0, span.links.length - linkCount)
     this.events = span.otelEvents ?? NONE
+    this.droppedAttributesCount = span.droppedAttributes
+    this.droppedEventsCount = span.droppedEvents
     this.resource = options.resource
     this.instrumentationScope = options.scope
   }
@@ -161,6 +170,9 @@ export class ExportSpan implements Tracer.Span {
   /** What is exported; filled only when sampled. */
   readonly otelAttributes: Attributes = {}
   otelEvents: Array<TimedEvent> | undefined = undefined
+  attributeCount = 0
+  droppedAttributes = 0
+  droppedEvents = 0
   private effectAttributes: Map<string, unknown> | undefined = undefined
   private readonly options: ExportTracerOptions
 
@@ -186,18 +198,33 @@ export class ExportSpan implements Tracer.Span {
 
   attribute(key: string, value: unknown): void {
     if (!this.sampled || this.status._tag === "Ended") return
-    setAttribute(this.otelAttributes, key, attributeValue(value))
+    const { attributeCount, attributeValueLength } = this.options.limits
+    if (this.otelAttributes[key] === undefined) {
+      if (this.attributeCount >= attributeCount) {
+        this.droppedAttributes++
+        return
+      }
+      this.attributeCount++
+    }
+    setAttribute(this.otelAttributes, key, truncated(attributeValue(value), attributeValueLength))
     this.effectAttributes?.set(key, value)
   }
 
   event(name: string, startTime: bigint, attributes?: Record<string, unknown>): void {
     if (!this.sampled || this.status._tag === "Ended") return
-    ;(this.otelEvents ??= []).push({
+    this.pushEvent({
       name,
       time: hrTime(startTime),
       attributes: attributes === undefined ? {} : attributesOf(attributes),
       droppedAttributesCount: 0
     })
+  }
+
+  /** Adds an event within the event count limit. */
+  private pushEvent(event: TimedEvent): void {
+    const events = this.otelEvents ??= []
+    if (events.length < this.options.limits.eventCount) events.push(event)
+    else this.droppedEvents++
   }
 
   addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
@@ -223,7 +250,7 @@ export class ExportSpan implements Tracer.Span {
     const errors = Cause.prettyErrors(exit.cause, { includeCauseInStack: true })
     if (errors.length === 0) return OK
     for (const error of errors) {
-      ;(this.otelEvents ??= []).push({
+      this.pushEvent({
         name: "exception",
         time: hrTime(endTime),
         attributes: {

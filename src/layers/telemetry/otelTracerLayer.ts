@@ -21,6 +21,7 @@ import type { SpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer, Tracer, Version } from "effect"
 import * as ExportTracer from "./exportTracer.ts"
 import { makeSamplingDecision, type SamplerSettings } from "./sampler.ts"
+import type { SpanLimits } from "./spanLimits.ts"
 
 const probeKey = createContextKey("strata.telemetry.context-probe")
 
@@ -37,15 +38,16 @@ export const otelContextPropagates = (): boolean =>
 /**
  * The Effect tracer exporting through `processors` (the same the
  * `OtelTracerProvider` was built with: it owns their flush and shutdown),
- * chosen when the layer is built. Needs an `OtelTracerProvider` and the
- * resource.
+ * chosen when the layer is built, with the same sampler and span limits as
+ * the provider's. Needs an `OtelTracerProvider` and the resource.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (
   processors: ReadonlyArray<SpanProcessor>,
-  sampler: SamplerSettings
+  sampler: SamplerSettings,
+  limits: SpanLimits
 ): Layer.Layer<OtelTracer.OtelTracer, never, OtelTracer.OtelTracerProvider | Resource.Resource> =>
   Layer.effect(
     Tracer.Tracer,
@@ -55,7 +57,8 @@ export const layer = (
         processors,
         resource: yield* Resource.Resource,
         scope: { name: "effect", version: Version.getCurrentVersion() },
-        sample: makeSamplingDecision(sampler)
+        sample: makeSamplingDecision(sampler),
+        limits
       })
     })
   ).pipe(Layer.provideMerge(OtelTracer.layerTracer))

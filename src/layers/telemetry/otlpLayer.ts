@@ -152,8 +152,17 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
   const tracing = first === undefined
     ? Layer.empty
     : Layer.provide(
-      OtelTracerLayer.layer(processors, settings.sampler),
-      NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout, sampler: makeSampler(settings.sampler) })
+      OtelTracerLayer.layer(processors, settings.sampler, settings.spanLimits),
+      NodeSdk.layerTracerProvider([first, ...rest], {
+        shutdownTimeout,
+        sampler: makeSampler(settings.sampler),
+        spanLimits: {
+          attributeCountLimit: settings.spanLimits.attributeCount,
+          attributeValueLengthLimit: settings.spanLimits.attributeValueLength,
+          eventCountLimit: settings.spanLimits.eventCount,
+          linkCountLimit: settings.spanLimits.linkCount
+        }
+      })
     )
   const [reader, ...moreReaders] = readers
   const metrics = reader === undefined

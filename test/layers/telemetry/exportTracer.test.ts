@@ -7,18 +7,24 @@ import { createHash } from "node:crypto"
 import * as ExportTracer from "../../../src/layers/telemetry/exportTracer.ts"
 import { currentTraceparent, parseTraceparent } from "../../../src/layers/telemetry/otlpPropagation.ts"
 import { makeSampler, makeSamplingDecision, type SamplerSettings } from "../../../src/layers/telemetry/sampler.ts"
+import { defaultSpanLimits, type SpanLimits } from "../../../src/layers/telemetry/spanLimits.ts"
 
 const resource = resourceFromAttributes({ "service.name": "export-tracer-test" })
 
 /** Runs `effect` under an export tracer with `sampler`, and returns what it exported. */
-const exported = <A, E>(effect: Effect.Effect<A, E>, sampler: SamplerSettings = { parentBased: true, ratio: 1 }) =>
+const exported = <A, E>(
+  effect: Effect.Effect<A, E>,
+  sampler: SamplerSettings = { parentBased: true, ratio: 1 },
+  limits: SpanLimits = defaultSpanLimits
+) =>
   Effect.gen(function*() {
     const exporter = new InMemorySpanExporter()
     const tracer = ExportTracer.make({
       processors: [new SimpleSpanProcessor(exporter)],
       resource,
       scope: { name: "effect", version: "test" },
-      sample: makeSamplingDecision(sampler)
+      sample: makeSamplingDecision(sampler),
+      limits
     })
     const exit = yield* Effect.exit(Effect.withTracer(effect, tracer))
     return { exit, spans: exporter.getFinishedSpans() }
@@ -73,6 +79,30 @@ describe("ExportTracer", () => {
       const [waits] = interrupted.spans
       assert.strictEqual(waits!.status.code, SpanStatusCode.UNSET)
       assert.strictEqual(waits!.attributes["effect.fiber.interrupted"], true)
+    }))
+
+  it.effect("keeps attributes, events and links within the span limits, counting what it drops", () =>
+    Effect.gen(function*() {
+      const limits = { attributeCount: 2, attributeValueLength: 3, eventCount: 1, linkCount: 1 }
+      const link = { span: parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")!, attributes: {} }
+      const { spans } = yield* exported(
+        Effect.gen(function*() {
+          yield* Effect.annotateCurrentSpan({ a: "long value", b: ["abcdef", "xy"] })
+          yield* Effect.annotateCurrentSpan({ a: "again", c: "over the limit" })
+          const span = yield* Effect.currentSpan
+          span.event("first", 1n)
+          span.event("second", 2n)
+        }).pipe(Effect.withSpan("limited", { links: [link, link] })),
+        undefined,
+        limits
+      )
+      const [span] = spans
+      assert.deepStrictEqual(span!.attributes, { a: "aga", b: ["abc", "xy"] })
+      assert.strictEqual(span!.droppedAttributesCount, 1)
+      assert.deepStrictEqual(span!.events.map((event) => event.name), ["first"])
+      assert.strictEqual(span!.droppedEventsCount, 1)
+      assert.strictEqual(span!.links.length, 1)
+      assert.strictEqual(span!.droppedLinksCount, 1)
     }))
 
   it.effect("follows an unsampled remote parent: nothing exported, the traceparent says unsampled", () =>

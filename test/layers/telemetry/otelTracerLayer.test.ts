@@ -7,11 +7,12 @@ import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node"
 import { Effect, Layer } from "effect"
 import * as OtelTracerLayer from "../../../src/layers/telemetry/otelTracerLayer.ts"
 import { defaultSampler } from "../../../src/layers/telemetry/sampler.ts"
+import { defaultSpanLimits } from "../../../src/layers/telemetry/spanLimits.ts"
 
 const exporter = new InMemorySpanExporter()
 const processor = new SimpleSpanProcessor(exporter)
 const provider = new NodeTracerProvider({ spanProcessors: [processor] })
-const tracerLayer = OtelTracerLayer.layer([processor], defaultSampler).pipe(
+const tracerLayer = OtelTracerLayer.layer([processor], defaultSampler, defaultSpanLimits).pipe(
   Layer.provide(Layer.succeed(OtelTracer.OtelTracerProvider, provider)),
   Layer.provide(Resource.layer({ serviceName: "otel-tracer-layer-test" }))
 )
