@@ -9,9 +9,10 @@
  *   name, attributes, times, outcome) into an array, what an exporter's
  *   tracer does before it batches, and metrics on, i.e. telemetry on without
  *   the network. Both sides run under it; only ours makes spans.
- * - (c) otlp: the real `Telemetry` layer (OpenTelemetry SDK tracer, batch
- *   span processor, metric reader) exporting OTLP/HTTP to a local receiver
- *   that accepts and discards every request: telemetry on, as users run it.
+ * - (c) otlp: the real `Telemetry` layer (strata's export tracer, the SDK's
+ *   batch span processor and OTLP/HTTP JSON exporter, metric reader)
+ *   exporting to a local receiver that accepts and discards every request:
+ *   telemetry on, as users run it.
  *
  * Informational rows: the same on the memory provider, where an operation
  * costs a few µs, so the ratio shows the instrumentation's absolute cost.

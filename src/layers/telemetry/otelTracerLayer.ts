@@ -1,21 +1,27 @@
 /**
- * The Effect tracer backed by the OpenTelemetry SDK, without the per-step
- * OpenTelemetry context switch when nothing could read it.
+ * The Effect tracer of the telemetry layer: the light export tracer
+ * (`exportTracer.ts`), or `@effect/opentelemetry`'s SDK tracer when an
+ * OpenTelemetry context manager is registered.
  *
- * `@effect/opentelemetry`'s tracer wraps every step of a fiber that runs
- * inside a span in `context.with(...)`, so OpenTelemetry-instrumented
- * libraries called from Effect code see the current span. That only works
- * when an OpenTelemetry context manager is registered (auto-instrumentation
- * setups register one); with the API's default no-op manager the switch does
- * nothing, yet it cost ~20 µs per storage operation in
- * `bench/storage-instrumentation.ts`. So the hook is kept only when a working
- * context manager is registered when the layer is built.
+ * The SDK tracer wraps every step of a fiber that runs inside a span in
+ * `context.with(...)` and makes real SDK spans, so OpenTelemetry-instrumented
+ * libraries called from Effect code (auto-instrumentation setups, which
+ * register a context manager) see the current span and Effect spans started
+ * inside their spans get them as parents. Without a context manager that
+ * work reads nothing back, yet it cost most of a traced 4 KiB storage read
+ * (`bench/storage-instrumentation.ts`), so then the export tracer is used:
+ * it hands finished spans to the same span processors.
  *
  * @since 0.1.0
  */
 import * as OtelTracer from "@effect/opentelemetry/OtelTracer"
+import * as Resource from "@effect/opentelemetry/Resource"
 import { context, createContextKey } from "@opentelemetry/api"
-import { Effect, Layer, Tracer } from "effect"
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base"
+import { Effect, Layer, Tracer, Version } from "effect"
+import * as ExportTracer from "./exportTracer.ts"
+import { makeSamplingDecision, type SamplerSettings } from "./sampler.ts"
+import type { SpanLimits } from "./spanLimits.ts"
 
 const probeKey = createContextKey("strata.telemetry.context-probe")
 
@@ -30,13 +36,29 @@ export const otelContextPropagates = (): boolean =>
   context.with(context.active().setValue(probeKey, true), () => context.active().getValue(probeKey) === true)
 
 /**
- * `OtelTracer.layer` with the context hook dropped when it could not have an
- * effect. Needs an `OtelTracerProvider`.
+ * The Effect tracer exporting through `processors` (the same the
+ * `OtelTracerProvider` was built with: it owns their flush and shutdown),
+ * chosen when the layer is built, with the same sampler and span limits as
+ * the provider's. Needs an `OtelTracerProvider` and the resource.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = Layer.effect(
-  Tracer.Tracer,
-  Effect.map(OtelTracer.make, (tracer) => otelContextPropagates() ? tracer : Tracer.make({ span: tracer.span }))
-).pipe(Layer.provideMerge(OtelTracer.layerTracer))
+export const layer = (
+  processors: ReadonlyArray<SpanProcessor>,
+  sampler: SamplerSettings,
+  limits: SpanLimits
+): Layer.Layer<OtelTracer.OtelTracer, never, OtelTracer.OtelTracerProvider | Resource.Resource> =>
+  Layer.effect(
+    Tracer.Tracer,
+    Effect.gen(function*() {
+      if (otelContextPropagates()) return yield* OtelTracer.make
+      return ExportTracer.make({
+        processors,
+        resource: yield* Resource.Resource,
+        scope: { name: "effect", version: Version.getCurrentVersion() },
+        sample: makeSamplingDecision(sampler),
+        limits
+      })
+    })
+  ).pipe(Layer.provideMerge(OtelTracer.layerTracer))

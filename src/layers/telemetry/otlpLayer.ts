@@ -1,7 +1,10 @@
 /**
  * The telemetry exporter layer: Effect's tracer and metrics bridged to the
- * OpenTelemetry JS SDK (`@effect/opentelemetry/NodeSdk`) and exported over
- * OTLP/HTTP (JSON) or to the console.
+ * OpenTelemetry JS SDK and exported over OTLP/HTTP (JSON) or to the console.
+ * Spans are made by strata's export tracer and handed to the SDK's span
+ * processors when they end (see `otelTracerLayer.ts`); the SDK tracer
+ * provider is still built, for the auto-instrumentation case and because it
+ * owns the processors' flush and shutdown.
  *
  * Exporting never fails or slows the traced program: spans go through a
  * batch processor with a bounded queue (spans beyond `maxQueueSize` are
@@ -148,7 +151,19 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
   const [first, ...rest] = processors
   const tracing = first === undefined
     ? Layer.empty
-    : Layer.provide(OtelTracerLayer.layer, NodeSdk.layerTracerProvider([first, ...rest], { shutdownTimeout, sampler: makeSampler(settings.sampler) }))
+    : Layer.provide(
+      OtelTracerLayer.layer(processors, settings.sampler, settings.spanLimits),
+      NodeSdk.layerTracerProvider([first, ...rest], {
+        shutdownTimeout,
+        sampler: makeSampler(settings.sampler),
+        spanLimits: {
+          attributeCountLimit: settings.spanLimits.attributeCount,
+          attributeValueLengthLimit: settings.spanLimits.attributeValueLength,
+          eventCountLimit: settings.spanLimits.eventCount,
+          linkCountLimit: settings.spanLimits.linkCount
+        }
+      })
+    )
   const [reader, ...moreReaders] = readers
   const metrics = reader === undefined
     ? Layer.empty

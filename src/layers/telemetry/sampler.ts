@@ -8,11 +8,13 @@
  *
  * @since 0.1.0
  */
+import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api"
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   ParentBasedSampler,
   type Sampler,
+  SamplingDecision,
   TraceIdRatioBasedSampler
 } from "@opentelemetry/sdk-trace-base"
 
@@ -67,6 +69,14 @@ export const samplerSettings = (
   return { parentBased: chosen.parentBased, ratio }
 }
 
+/** The decision for spans without a parent (or all spans when not parent-based): the SDK's samplers. */
+const rootSampler = (settings: SamplerSettings): Sampler =>
+  settings.ratio >= 1
+    ? new AlwaysOnSampler()
+    : settings.ratio <= 0
+    ? new AlwaysOffSampler()
+    : new TraceIdRatioBasedSampler(settings.ratio)
+
 /**
  * The OpenTelemetry sampler for the settings.
  *
@@ -74,10 +84,27 @@ export const samplerSettings = (
  * @category constructors
  */
 export const makeSampler = (settings: SamplerSettings): Sampler => {
-  const root = settings.ratio >= 1
-    ? new AlwaysOnSampler()
-    : settings.ratio <= 0
-    ? new AlwaysOffSampler()
-    : new TraceIdRatioBasedSampler(settings.ratio)
+  const root = rootSampler(settings)
   return settings.parentBased ? new ParentBasedSampler({ root }) : root
+}
+
+/**
+ * The same decision as `makeSampler`'s without an OpenTelemetry context:
+ * whether a span of `traceId` is sampled, given its parent's decision
+ * (`undefined` for a root span). Parent-based samplers follow the parent;
+ * the root decision is the SDK sampler's, so a ratio samples the same trace
+ * ids as other services' OpenTelemetry SDKs.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeSamplingDecision = (settings: SamplerSettings): (traceId: string, parentSampled: boolean | undefined) => boolean => {
+  if (settings.ratio >= 1 && !settings.parentBased) return () => true
+  if (settings.ratio <= 0 && !settings.parentBased) return () => false
+  const root = rootSampler(settings)
+  const sampleRoot = (traceId: string) =>
+    root.shouldSample(ROOT_CONTEXT, traceId, "", SpanKind.INTERNAL, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED
+  return settings.parentBased
+    ? (traceId, parentSampled) => parentSampled ?? sampleRoot(traceId)
+    : sampleRoot
 }

@@ -9,6 +9,7 @@
  */
 import { defaultSampler, samplerSettings } from "./sampler.ts"
 import type { SamplerSettings } from "./sampler.ts"
+import { defaultSpanLimits, type SpanLimits, spanLimitsSettings } from "./spanLimits.ts"
 
 /**
  * Where one signal (traces or metrics) goes. An empty `exporters` list means
@@ -44,6 +45,8 @@ export interface TelemetrySettings {
   readonly shutdownTimeoutMillis: number
   /** Which traces are recorded (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`). */
   readonly sampler: SamplerSettings
+  /** Attributes, events and links kept per span (`OTEL_SPAN_*_LIMIT`). */
+  readonly spanLimits: SpanLimits
 }
 
 /**
@@ -72,7 +75,8 @@ export const disabledSettings: TelemetrySettings = {
   maxQueueSize: 2048,
   exportTimeoutMillis: 2_000,
   shutdownTimeoutMillis: 2_000,
-  sampler: defaultSampler
+  sampler: defaultSampler,
+  spanLimits: defaultSpanLimits
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -209,7 +213,8 @@ export const telemetrySettings = (
       traces,
       metrics,
       exportTimeoutMillis,
-      sampler: samplerSettings(env, warn)
+      sampler: samplerSettings(env, warn),
+      spanLimits: spanLimitsSettings(env, warn)
     },
     warnings
   }

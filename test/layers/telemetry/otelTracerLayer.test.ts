@@ -1,16 +1,23 @@
 import * as OtelTracer from "@effect/opentelemetry/OtelTracer"
+import * as Resource from "@effect/opentelemetry/Resource"
 import { assert, describe, it } from "@effect/vitest"
 import { context, trace } from "@opentelemetry/api"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node"
 import { Effect, Layer } from "effect"
 import * as OtelTracerLayer from "../../../src/layers/telemetry/otelTracerLayer.ts"
+import { defaultSampler } from "../../../src/layers/telemetry/sampler.ts"
+import { defaultSpanLimits } from "../../../src/layers/telemetry/spanLimits.ts"
 
 const exporter = new InMemorySpanExporter()
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-const tracerLayer = OtelTracerLayer.layer.pipe(Layer.provide(Layer.succeed(OtelTracer.OtelTracerProvider, provider)))
+const processor = new SimpleSpanProcessor(exporter)
+const provider = new NodeTracerProvider({ spanProcessors: [processor] })
+const tracerLayer = OtelTracerLayer.layer([processor], defaultSampler, defaultSpanLimits).pipe(
+  Layer.provide(Layer.succeed(OtelTracer.OtelTracerProvider, provider)),
+  Layer.provide(Resource.layer({ serviceName: "otel-tracer-layer-test" }))
+)
 
-/** The installed Effect tracer, and the names of the OpenTelemetry spans a nested pair of spans made. */
+/** The installed Effect tracer, and the OpenTelemetry spans a nested pair of spans made. */
 const probe = Effect.gen(function*() {
   exporter.reset()
   const tracer = yield* Effect.tracer
@@ -18,28 +25,39 @@ const probe = Effect.gen(function*() {
     Effect.withSpan("inner"),
     Effect.withSpan("outer")
   )
-  return { tracer, activeInside, spans: exporter.getFinishedSpans().map((span) => span.name) }
+  const spans = exporter.getFinishedSpans()
+  return {
+    tracer,
+    activeInside,
+    names: spans.map((span) => span.name),
+    innerParent: spans[0]?.parentSpanContext?.spanId,
+    outerId: spans[1]?.spanContext().spanId,
+    service: spans[0]?.resource.attributes["service.name"]
+  }
 }).pipe(Effect.provide(tracerLayer))
 
 describe("otelTracerLayer", () => {
-  it.effect("drops the per-step context switch when no context manager is registered", () =>
+  it.effect("uses the export tracer when no context manager is registered, exporting through the processors", () =>
     Effect.gen(function*() {
       assert.isFalse(OtelTracerLayer.otelContextPropagates())
-      const { activeInside, spans, tracer } = yield* probe
+      const { activeInside, innerParent, names, outerId, service, tracer } = yield* probe
       assert.isUndefined(tracer.context)
       assert.isFalse(activeInside)
-      assert.deepStrictEqual(spans, ["inner", "outer"])
+      assert.deepStrictEqual(names, ["inner", "outer"])
+      assert.strictEqual(innerParent, outerId)
+      assert.strictEqual(service, "otel-tracer-layer-test")
     }))
 
-  it.effect("keeps it when a context manager is registered, so instrumented libraries see the span", () =>
+  it.effect("uses the SDK tracer when a context manager is registered, so instrumented libraries see the span", () =>
     Effect.gen(function*() {
       new NodeTracerProvider().register()
       try {
         assert.isTrue(OtelTracerLayer.otelContextPropagates())
-        const { activeInside, spans, tracer } = yield* probe
+        const { activeInside, innerParent, names, outerId, tracer } = yield* probe
         assert.isDefined(tracer.context)
         assert.isTrue(activeInside)
-        assert.deepStrictEqual(spans, ["inner", "outer"])
+        assert.deepStrictEqual(names, ["inner", "outer"])
+        assert.strictEqual(innerParent, outerId)
       } finally {
         context.disable()
         trace.disable()

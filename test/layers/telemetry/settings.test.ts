@@ -60,6 +60,23 @@ describe("telemetrySettings", () => {
     ])
   })
 
+  it("reads the span limits, the span-specific variables winning over the general ones", () => {
+    assert.deepStrictEqual(telemetrySettings({}).settings.spanLimits, {
+      attributeCount: 128,
+      attributeValueLength: Infinity,
+      eventCount: 128,
+      linkCount: 128
+    })
+    const { settings, warnings } = telemetrySettings({
+      OTEL_ATTRIBUTE_COUNT_LIMIT: "10",
+      OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "20",
+      OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: "100",
+      OTEL_SPAN_EVENT_COUNT_LIMIT: "-1"
+    })
+    assert.deepStrictEqual(settings.spanLimits, { attributeCount: 20, attributeValueLength: 100, eventCount: 128, linkCount: 128 })
+    assert.deepStrictEqual(warnings, ["ignoring OTEL_SPAN_EVENT_COUNT_LIMIT=\"-1\": expected a whole number, 0 or more"])
+  })
+
   it("gives one warning per invalid value and falls back", () => {
     const { settings, warnings } = telemetrySettings({
       OTEL_SDK_DISABLED: "maybe",
