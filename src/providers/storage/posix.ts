@@ -81,7 +81,8 @@ const openRoot = async (options: PosixProviderOptions): Promise<PosixRoot> => {
     locks: new Map(),
     // The threads check paths through /proc and have no fsync step.
     copyPool: procFd && !fsync ? makeCopyPool() : undefined,
-    copying: 0
+    copying: 0,
+    creating: new Map()
   }
 }
 

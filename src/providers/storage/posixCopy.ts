@@ -33,6 +33,15 @@ const ATTEMPTS = 3
 const errnoOf = (result: Extract<CopyResult, { readonly code?: string | undefined }>): Error =>
   Object.assign(new Error(result.message ?? result.outcome), { code: result.code })
 
+/** `ensureDir` for a copy, shared by the copies into the same missing directory (a sync sends many at once). */
+const ensureDirOnce = (root: PosixRoot, key: string, dir: string): Promise<void> => {
+  const pending = root.creating.get(dir)
+  if (pending !== undefined) return pending
+  const created = ensureDir(root, key, dir, "copy").finally(() => root.creating.delete(dir))
+  root.creating.set(dir, created)
+  return created
+}
+
 /**
  * `copyObject` in a copy thread. Runs under the target's lock, as the
  * rename of the other path does, so conditional writes in this process see
@@ -59,7 +68,7 @@ const copyInThread = (root: PosixRoot, pool: CopyPool, realBase: string, source:
           throw escapes(target, root.base, "copy")
         case "dirMissing":
           if (attempt >= ATTEMPTS) throw fsError(Object.assign(new Error("missing"), { code: "ENOENT" }), "copy", target, path)
-          await ensureDir(root, target, dir, "copy")
+          await ensureDirOnce(root, target, dir)
           continue
         case "tempExists":
           if (attempt >= ATTEMPTS) throw fsError(errnoOf(result), "copy", target, path)

@@ -50,6 +50,8 @@ export interface PosixRoot {
   readonly copyPool: CopyPool | undefined
   /** Copies in flight, to tell a bulk copy (a sync) from a lone one. */
   copying: number
+  /** Directories being created for threaded copies, shared by the copies waiting for them. */
+  readonly creating: Map<string, Promise<void>>
 }
 
 /**
