@@ -29,7 +29,9 @@
  * Object operations run as one promise each over the callback `node:fs` API
  * (`posixRead.ts`, `posixWrite.ts`), wrapped in a single `Effect.tryPromise`
  * (`posixShape.ts`): this provider is benchmarked against raw `node:fs`
- * (bench/storage-posix.ts).
+ * (bench/storage-posix.ts). Copies in bulk (a sync within one profile) go
+ * to worker threads instead (`posixCopy.ts`); they start on first use and
+ * stop when the provider's scope closes.
  *
  * @since 0.1.0
  */

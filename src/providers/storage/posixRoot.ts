@@ -16,7 +16,10 @@
  * - Writes and deletes resolve the parent directory with `realpath` before
  *   creating or removing anything in it. A directory swapped for a symlink
  *   between that check and the open/rename/unlink that follows would not be
- *   noticed (a TOCTOU window that Node cannot close: it has no `openat`).
+ *   noticed (a TOCTOU window: Node has no `openat`). Copies in bulk (a sync)
+ *   close it on Linux: their threads open the directory, check the
+ *   descriptor, and create and rename through `/proc/self/fd/<fd>/<name>`
+ *   (`posixCopyWorker.ts`).
  *   The final component is never followed by writes: `rename` and `unlink`
  *   act on a symlink itself, so a put over a symlink replaces the link.
  *
