@@ -16,6 +16,7 @@
  */
 import * as fs from "node:fs"
 import * as fsp from "node:fs/promises"
+import { StorageError } from "../../services/StorageProvider.ts"
 import type { ObjectMetadata } from "../../services/StorageProvider.ts"
 import type { CopyPool } from "./posixCopyPool.ts"
 import type { CopyResult } from "./posixCopyProtocol.ts"
@@ -99,7 +100,11 @@ export const copyObject = async (root: PosixRoot, source: string, target: string
   try {
     const pool = root.copyPool
     if (pool !== undefined && root.realBase !== undefined && pool.wanted(root.copying)) {
-      return await copyInThread(root, pool, root.realBase, source, target)
+      // A failed thread (not a failed copy) sends the copy down the other path.
+      return await copyInThread(root, pool, root.realBase, source, target).catch((cause) => {
+        if (cause instanceof StorageError) throw cause
+        return copyAlone(root, source, target)
+      })
     }
     return await copyAlone(root, source, target)
   } finally {

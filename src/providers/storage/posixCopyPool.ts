@@ -12,8 +12,10 @@
  *   process open only while they have work (`ref`/`unref`), and `close`
  *   waits for the copies in flight before it stops them: a thread stopped
  *   half-way would leave a temporary file behind.
- * - A thread that dies fails its copies (the provider reports them as
- *   `Unavailable`) and is replaced on the next batch.
+ * - A thread that fails (it cannot load, or it crashes) fails its copies
+ *   with a plain `Error` and turns the pool off (`wanted` is false from
+ *   then on): the provider runs those copies again, and all later ones,
+ *   over promises. A copy is safe to run again: it publishes by rename.
  *
  * @since 0.1.0
  */
@@ -54,18 +56,19 @@ interface Thread {
 }
 
 /**
- * A pool of `threads` copy threads, started on first use.
+ * A pool of `threads` copy threads running `worker`, started on first use.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeCopyPool = (threads: number = THREADS): CopyPool => {
+export const makeCopyPool = (threads: number = THREADS, worker: URL = WORKER): CopyPool => {
   const running: Array<Thread> = []
   let queued: Array<CopyJob> = []
   let queuedBase = ""
   const waiters = new Map<number, Waiter>()
   let nextId = 0
   let closed = false
+  let broken = false
   let drained: (() => void) | undefined
 
   const settle = (thread: Thread, id: number, settle: (waiter: Waiter) => void): void => {
@@ -78,19 +81,19 @@ export const makeCopyPool = (threads: number = THREADS): CopyPool => {
   }
 
   const start = (): Thread => {
-    const worker = new Worker(WORKER)
-    worker.unref()
-    const thread: Thread = { worker, waiting: new Map() }
+    const thread: Thread = { worker: new Worker(worker), waiting: new Map() }
+    thread.worker.unref()
     const fail = (error: Error) => {
+      if (!closed) broken = true
       const at = running.indexOf(thread)
       if (at >= 0) running.splice(at, 1)
       for (const id of thread.waiting.keys()) {
         settle(thread, id, (waiter) => waiter.reject(new Error(`A copy thread of the posix provider stopped: ${error.message}`)))
       }
     }
-    worker.on("message", (result: CopyResult) => settle(thread, result.id, (waiter) => waiter.resolve(result)))
-    worker.on("error", fail)
-    worker.on("exit", (code) => fail(new Error(`it exited with code ${code}`)))
+    thread.worker.on("message", (result: CopyResult) => settle(thread, result.id, (waiter) => waiter.resolve(result)))
+    thread.worker.on("error", fail)
+    thread.worker.on("exit", (code) => fail(new Error(`it exited with code ${code}`)))
     return thread
   }
 
@@ -141,7 +144,7 @@ export const makeCopyPool = (threads: number = THREADS): CopyPool => {
   }
 
   return {
-    wanted: (inFlight) => !closed && (running.length > 0 || inFlight >= BULK),
+    wanted: (inFlight) => !closed && !broken && (running.length > 0 || inFlight >= BULK),
     copy,
     close
   }

@@ -125,4 +125,21 @@ describe.skipIf(!hasProc)("posix copy threads", () => {
       }))).outcome, "sourceEscapes")
       assert.deepStrictEqual(readdirSync(join(dir, "to")).toSorted(), [".clash.tmp", "taken"])
     }))
+
+  it.effect("a thread that cannot start fails its copies and turns the pool off", () =>
+    Effect.gen(function*() {
+      const dir = yield* scratchDir
+      writeFileSync(join(dir, "f"), "f")
+      const pool = makeCopyPool(1, new URL("file:///nonexistent/posixCopyWorker.js"))
+      yield* Effect.addFinalizer(() => Effect.promise(() => pool.close()))
+      assert.isTrue(pool.wanted(2))
+      const failed = yield* Effect.promise(() =>
+        pool.copy(dir, { source: join(dir, "f"), dir, temp: ".t", name: "g" }).then(
+          () => "copied",
+          (error: Error) => error.message
+        ))
+      assert.include(failed, "A copy thread of the posix provider stopped")
+      assert.isFalse(pool.wanted(100))
+      assert.deepStrictEqual(readdirSync(dir), ["f"])
+    }))
 })
