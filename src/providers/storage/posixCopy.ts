@@ -6,7 +6,7 @@
  * A copy runs on one of two paths with the same atomicity and cleanup:
  *
  * - **In bulk** (several copies in flight, as in a sync, on Linux, without
- *   `fsync`): in a copy thread of `posixCopyPool.ts`, one message per file,
+ *   `fsync`): in a copy thread of `posixCopyPool.ts`, in batches,
  *   the target's directory reached through a checked descriptor (see
  *   `posixCopyWorker.ts`);
  * - **alone** (or where the threads are not used): as promises over the

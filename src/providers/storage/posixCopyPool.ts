@@ -2,12 +2,15 @@
  * The POSIX provider's copy worker threads: when many copies are in flight
  * (a sync), each goes to a worker thread (`posixCopyWorker.ts`) that runs
  * open, check, copy and rename with synchronous system calls. The main
- * thread then spends one message per file instead of five thread-pool round
- * trips and their promises, and the copies run on other cores.
+ * thread then spends a share of two messages per file instead of five
+ * thread-pool round trips and their promises, and the copies run on other
+ * cores.
  *
- * - Copies asked for in one turn of the event loop leave as one batch per
- *   thread (a directory is opened and checked once per batch); results come
- *   back one per file, so the caller can start the next copy at once.
+ * - Copies asked for in one turn of the event loop leave as batches of at
+ *   most `BATCH` per thread (a directory is opened and checked once per
+ *   batch), each answered with one message: per-file answers measured
+ *   ~5-10 % more CPU and wall time in a sync of 1,000 files, and batches stay
+ *   small enough that the caller soon has results to act on.
  * - The threads start on first use (a few milliseconds each), hold the
  *   process open only while they have work (`ref`/`unref`), and `close`
  *   waits for the copies in flight before it stops them: a thread stopped
@@ -28,6 +31,9 @@ const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./posixCopyWorker.ts" 
 
 /** Threads per pool: the copies are kernel work, one thread per core, at least two. */
 const THREADS = Math.max(2, Math.min(4, availableParallelism()))
+
+/** Most copies in one message to a thread. */
+const BATCH = 16
 
 /** Copies in flight at once from which the threads are worth starting; a lone copy stays on the thread pool of libuv. */
 const BULK = 2
@@ -91,7 +97,9 @@ export const makeCopyPool = (threads: number = THREADS, worker: URL = WORKER): C
         settle(thread, id, (waiter) => waiter.reject(new Error(`A copy thread of the posix provider stopped: ${error.message}`)))
       }
     }
-    thread.worker.on("message", (result: CopyResult) => settle(thread, result.id, (waiter) => waiter.resolve(result)))
+    thread.worker.on("message", (results: ReadonlyArray<CopyResult>) => {
+      for (const result of results) settle(thread, result.id, (waiter) => waiter.resolve(result))
+    })
     thread.worker.on("error", fail)
     thread.worker.on("exit", (code) => fail(new Error(`it exited with code ${code}`)))
     return thread
@@ -116,10 +124,13 @@ export const makeCopyPool = (threads: number = THREADS, worker: URL = WORKER): C
       if (batch === undefined) batches.set(least, [job])
       else batch.push(job)
     }
-    for (const [thread, batch] of batches) {
-      // A worker_threads port, not a window: there is no target origin to give.
-      // oxlint-disable-next-line unicorn/require-post-message-target-origin
-      thread.worker.postMessage({ realBase, jobs: batch } satisfies CopyBatch)
+    for (const [thread, assigned] of batches) {
+      for (let at = 0; at < assigned.length; at += BATCH) {
+        const batch: CopyBatch = { realBase, jobs: assigned.slice(at, at + BATCH) }
+        // A worker_threads port, not a window: there is no target origin to give.
+        // oxlint-disable-next-line unicorn/require-post-message-target-origin
+        thread.worker.postMessage(batch)
+      }
     }
   }
 

@@ -72,7 +72,8 @@ export type CopyFailure =
   | "publish"
 
 /**
- * What became of one job (posted as soon as it is done).
+ * What became of one job (a batch is answered with an array of these, in
+ * its order).
  *
  * @since 0.1.0
  * @category models

@@ -1,8 +1,8 @@
 /**
  * A copy worker thread of the POSIX provider (see `posixCopyPool.ts`): runs
- * batches of copies with synchronous system calls, one result message per
- * file, so the main thread pays one message instead of five thread-pool
- * round trips and their promises.
+ * batches of copies with synchronous system calls and answers each batch
+ * with one message, so the main thread pays a share of two messages per
+ * file instead of five thread-pool round trips and their promises.
  *
  * Each copy keeps the provider's safety rules, and holds them more tightly
  * than the asynchronous path can (Node has no `openat`, but Linux's
@@ -118,9 +118,10 @@ const copyOne = (realBase: string, job: CopyJob, dirs: Dirs): CopyResult => {
 const runBatch = ({ jobs, realBase }: CopyBatch): void => {
   const dirs: Dirs = new Map()
   try {
+    const results: ReadonlyArray<CopyResult> = jobs.map((job) => copyOne(realBase, job, dirs))
     // A worker_threads port, not a window: there is no target origin to give.
     // oxlint-disable-next-line unicorn/require-post-message-target-origin
-    for (const job of jobs) parentPort!.postMessage(copyOne(realBase, job, dirs))
+    parentPort!.postMessage(results)
   } finally {
     for (const dir of dirs.values()) if (typeof dir === "number") fs.closeSync(dir)
   }
