@@ -77,12 +77,13 @@ export const makeCopyPool = (threads: number = THREADS, worker: URL = WORKER): C
   let broken = false
   let drained: (() => void) | undefined
 
-  const settle = (thread: Thread, id: number, settle: (waiter: Waiter) => void): void => {
+  /** Ends the wait for job `id` of `thread` with `finish`; lets the process exit once the thread has nothing to do. */
+  const settle = (thread: Thread, id: number, finish: (waiter: Waiter) => void): void => {
     const waiter = thread.waiting.get(id)
     if (waiter === undefined) return
     thread.waiting.delete(id)
     if (thread.waiting.size === 0) thread.worker.unref()
-    settle(waiter)
+    finish(waiter)
     if (drained !== undefined && running.every((t) => t.waiting.size === 0) && queued.length === 0) drained()
   }
 
