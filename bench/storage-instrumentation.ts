@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Exit, ManagedRuntime, Metric, Tracer } from "effect"
+import { Effect, Exit, ManagedRuntime, Metric, Scope, Tracer } from "effect"
 import { spawn } from "node:child_process"
 import * as fsp from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -31,6 +31,9 @@ import * as Posix from "../src/providers/storage/posix.ts"
 import type { StorageProviderShape } from "../src/services/StorageProvider.ts"
 import { compare } from "./harness.ts"
 import type { BenchResult } from "./harness.ts"
+
+/** The scope of the providers made here: they live as long as the bench process. */
+const benchScope = Effect.runSync(Scope.make())
 
 const COUNT = 2_000
 const SIZE = 4 * 1024
@@ -153,7 +156,7 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
   const sink = await startSink()
   runtime = otlpRuntime(sink.port)
   try {
-    const posix = await Effect.runPromise(Posix.make({ basePath: dir }))
+    const posix = await Effect.runPromise(Posix.make({ basePath: dir }).pipe(Scope.provide(benchScope)))
     const memory = await Effect.runPromise(Memory.make())
     await Effect.runPromise(
       Effect.forEach(keys, (key) => Effect.andThen(posix.put(key, payload), memory.put(key, payload)), {

@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect, Scope, Stream } from "effect"
 import * as fs from "node:fs"
 import * as fsp from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -28,6 +28,9 @@ import * as Posix from "../src/providers/storage/posix.ts"
 import type { StorageProviderShape } from "../src/services/StorageProvider.ts"
 import { compare, pool } from "./harness.ts"
 import type { BenchResult, Side } from "./harness.ts"
+
+/** The scope of the providers made here: they live as long as the bench process. */
+const benchScope = Effect.runSync(Scope.make())
 
 const COUNT = 2_000
 const DIRS = 20
@@ -41,7 +44,7 @@ const payload = new Uint8Array(SIZE).map((_, i) => (i * 31) & 0xff)
 
 const freshDir = () => fsp.mkdtemp(join(tmpdir(), "strata-bench-"))
 const removeDir = (dir: string) => fsp.rm(dir, { recursive: true, force: true })
-const provider = (basePath: string) => Effect.runPromise(Posix.make({ basePath }))
+const provider = (basePath: string) => Effect.runPromise(Posix.make({ basePath }).pipe(Scope.provide(benchScope)))
 const runEach = (count: number, concurrency: number, op: (i: number) => Effect.Effect<unknown, unknown>) =>
   Effect.runPromise(Effect.forEach(Array.from({ length: count }, (_, i) => i), op, { concurrency, discard: true }))
 

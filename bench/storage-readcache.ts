@@ -21,7 +21,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect, Scope, Stream } from "effect"
 import * as fsp from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -30,6 +30,9 @@ import * as Posix from "../src/providers/storage/posix.ts"
 import type { StorageProviderShape } from "../src/services/StorageProvider.ts"
 import { compare } from "./harness.ts"
 import type { BenchResult, Side } from "./harness.ts"
+
+/** The scope of the providers made here: they live as long as the bench process. */
+const benchScope = Effect.runSync(Scope.make())
 
 const MiB = 1024 * 1024
 const SIZE = 64 * MiB
@@ -65,7 +68,7 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
   const cacheDir = await fsp.mkdtemp(join(tmpdir(), "strata-bench-cache-"))
   const results: Array<BenchResult> = []
   try {
-    const posix = await Effect.runPromise(Posix.make({ basePath: sourceDir }))
+    const posix = await Effect.runPromise(Posix.make({ basePath: sourceDir }).pipe(Scope.provide(benchScope)))
     const payload = new Uint8Array(SIZE).map((_, i) => (i * 31 + (i >> 12)) & 0xff)
     await Effect.runPromise(posix.put(KEY, payload))
     const store = await Effect.runPromise(openStore({

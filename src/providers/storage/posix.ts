@@ -29,11 +29,14 @@
  * Object operations run as one promise each over the callback `node:fs` API
  * (`posixRead.ts`, `posixWrite.ts`), wrapped in a single `Effect.tryPromise`
  * (`posixShape.ts`): this provider is benchmarked against raw `node:fs`
- * (bench/storage-posix.ts).
+ * (bench/storage-posix.ts). Copies in bulk (a sync within one profile) go
+ * to worker threads instead (`posixCopy.ts`); they start on first use and
+ * stop when the provider's scope closes.
  *
  * @since 0.1.0
  */
 import { Effect, Layer, Schema } from "effect"
+import type { Scope } from "effect"
 import * as fsp from "node:fs/promises"
 import * as nodePath from "node:path"
 import { closedOptions } from "../../services/ProviderRegistry.ts"
@@ -41,6 +44,7 @@ import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import { StorageProvider, storageError } from "../../services/StorageProvider.ts"
 import type { StorageError, StorageProviderShape } from "../../services/StorageProvider.ts"
+import { makeCopyPool } from "./posixCopyPool.ts"
 import { codeOf, fsError } from "./posixFs.ts"
 import type { PosixRoot } from "./posixRoot.ts"
 import { makeShape } from "./posixShape.ts"
@@ -70,12 +74,17 @@ const openRoot = async (options: PosixProviderOptions): Promise<PosixRoot> => {
   })
   if (stats !== undefined && !stats.isDirectory()) throw refuse("exists and is not a directory")
   const procFd = process.platform === "linux" && (await fsp.access("/proc/self/fd").then(() => true, () => false))
+  const fsync = options.fsync === true
   return {
     base,
-    fsync: options.fsync === true,
+    fsync,
     procFd,
     realBase: stats === undefined ? undefined : await fsp.realpath(base),
-    locks: new Map()
+    locks: new Map(),
+    // The threads check paths through /proc and have no fsync step.
+    copyPool: procFd && !fsync ? makeCopyPool() : undefined,
+    copying: 0,
+    creating: new Map()
   }
 }
 
@@ -83,17 +92,21 @@ const openRoot = async (options: PosixProviderOptions): Promise<PosixRoot> => {
  * A provider over the directory `basePath`. Fails with `InvalidPath` when the
  * path is relative or names something other than a directory; a missing
  * directory is created by the first write (reads and listings see nothing
- * until then).
+ * until then). Its copy threads (see `posixCopy.ts`) stop when the scope
+ * closes, after the copies in flight.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: PosixProviderOptions): Effect.Effect<StorageProviderShape, StorageError> =>
+export const make = (options: PosixProviderOptions): Effect.Effect<StorageProviderShape, StorageError, Scope.Scope> =>
   Effect.map(
-    Effect.tryPromise({
-      try: () => openRoot(options),
-      catch: (cause) => fsError(cause, "make", options.basePath, options.basePath)
-    }),
+    Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => openRoot(options),
+        catch: (cause) => fsError(cause, "make", options.basePath, options.basePath)
+      }),
+      (root) => (root.copyPool === undefined ? Effect.void : Effect.promise(() => root.copyPool!.close()))
+    ),
     (root) => makeShape(root, "file")
   )
 

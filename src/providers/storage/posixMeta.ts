@@ -7,6 +7,7 @@
  */
 import type { BigIntStats } from "node:fs"
 import type { ObjectMetadata } from "../../services/StorageProvider.ts"
+import type { FileStamp } from "./posixCopyProtocol.ts"
 
 /**
  * The etag of a file: inode, size and modification time in nanoseconds. An
@@ -18,14 +19,14 @@ import type { ObjectMetadata } from "../../services/StorageProvider.ts"
  * @since 0.1.0
  * @category metadata
  */
-export const etagOf = (stats: BigIntStats): string =>
+export const etagOf = (stats: FileStamp): string =>
   `${stats.ino.toString(16)}-${stats.size.toString(16)}-${stats.mtimeNs.toString(16)}`
 
 /**
  * @since 0.1.0
  * @category metadata
  */
-export const metadataOf = (key: string, stats: BigIntStats): ObjectMetadata => ({
+export const metadataOf = (key: string, stats: FileStamp): ObjectMetadata => ({
   key,
   contentLength: Number(stats.size),
   lastModified: new Date(Number(stats.mtimeMs)),

@@ -16,7 +16,10 @@
  * - Writes and deletes resolve the parent directory with `realpath` before
  *   creating or removing anything in it. A directory swapped for a symlink
  *   between that check and the open/rename/unlink that follows would not be
- *   noticed (a TOCTOU window that Node cannot close: it has no `openat`).
+ *   noticed (a TOCTOU window: Node has no `openat`). Copies in bulk (a sync)
+ *   close it on Linux: their threads open the directory, check the
+ *   descriptor, and create and rename through `/proc/self/fd/<fd>/<name>`
+ *   (`posixCopyWorker.ts`).
  *   The final component is never followed by writes: `rename` and `unlink`
  *   act on a symlink itself, so a put over a symlink replaces the link.
  *
@@ -26,6 +29,10 @@ import * as fs from "node:fs"
 import * as fsp from "node:fs/promises"
 import { storageError } from "../../services/StorageProvider.ts"
 import { closeQuietly, codeOf, escapes, fsError, openFd } from "./posixFs.ts"
+import type { CopyPool } from "./posixCopyPool.ts"
+import { dirOf, isInside } from "./posixPath.ts"
+
+export { dirOf, isInside }
 
 /**
  * @since 0.1.0
@@ -42,6 +49,12 @@ export interface PosixRoot {
   realBase: string | undefined
   /** Tails of the per-key lock chains. */
   readonly locks: Map<string, Promise<void>>
+  /** The copy threads, where the platform allows them (Linux's `/proc`, no `fsync`). */
+  readonly copyPool: CopyPool | undefined
+  /** Copies in flight, to tell a bulk copy (a sync) from a lone one. */
+  copying: number
+  /** Directories being created for threaded copies, shared by the copies waiting for them. */
+  readonly creating: Map<string, Promise<void>>
 }
 
 /**
@@ -51,26 +64,6 @@ export interface PosixRoot {
  * @category paths
  */
 export const pathOf = (root: PosixRoot, key: string): string => (root.base === "/" ? `/${key}` : `${root.base}/${key}`)
-
-/**
- * The directory part of an absolute path ("/" for a file at the top).
- *
- * @since 0.1.0
- * @category paths
- */
-export const dirOf = (path: string): string => {
-  const slash = path.lastIndexOf("/")
-  return slash <= 0 ? "/" : path.slice(0, slash)
-}
-
-/**
- * Whether the real path `real` lies inside (or is) the real base `realBase`.
- *
- * @since 0.1.0
- * @category paths
- */
-export const isInside = (realBase: string, real: string): boolean =>
-  realBase === "/" || real === realBase || (real.startsWith(realBase) && real.charCodeAt(realBase.length) === 47)
 
 /**
  * realpath(base), resolved once; fails with ENOENT while the base does not

@@ -21,6 +21,7 @@ import type {
   StorageError,
   StorageProviderShape
 } from "../../services/StorageProvider.ts"
+import { copyObject } from "./posixCopy.ts"
 import { closeQuietly, fsError, isTempName, readFully } from "./posixFs.ts"
 import { makeLister } from "./posixList.ts"
 import { getBytes as getBytesOf, head as headOf, openRead } from "./posixRead.ts"
@@ -30,7 +31,6 @@ import type { PosixRoot } from "./posixRoot.ts"
 import {
   checkWrite,
   commitTemp,
-  copyObject,
   createTemp,
   deleteObject,
   discardTemp,

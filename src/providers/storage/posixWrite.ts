@@ -22,13 +22,12 @@ import {
   fsError,
   notAnObject,
   openFd,
-  READ_FLAGS,
   tempName,
   writeAll
 } from "./posixFs.ts"
 import { etagOf, metadataOf, mismatch } from "./posixMeta.ts"
 import { statFd, statInside } from "./posixRead.ts"
-import { checkDirInside, dirOf, ensureDir, openInside, parentIsFile, pathOf, withLock } from "./posixRoot.ts"
+import { checkDirInside, dirOf, ensureDir, parentIsFile, pathOf, withLock } from "./posixRoot.ts"
 import type { PosixRoot } from "./posixRoot.ts"
 
 /**
@@ -51,8 +50,11 @@ export interface TempFile {
  * Makes a fresh temporary file for `key` in its directory with `make` (which
  * must create `temp` exclusively), creating the directory (and the base)
  * when missing, after checking that it resolves inside the base.
+ *
+ * @since 0.1.0
+ * @category operations
  */
-const inFreshTemp = async <A>(
+export const inFreshTemp = async <A>(
   root: PosixRoot,
   key: string,
   operation: string,
@@ -143,7 +145,13 @@ export const discardTemp = async (file: TempFile): Promise<void> => {
   if (!file.committed) await fsp.unlink(file.temp).catch(() => undefined)
 }
 
-const publishError = (key: string, cause: unknown, path: string): never => {
+/**
+ * The error of a failed rename that publishes `key`.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const publishError = (key: string, cause: unknown, path: string): never => {
   if (codeOf(cause) === "EISDIR") {
     throw storageError("InvalidPath", `Cannot write '${key}': a directory of that name exists.`, {
       operation: "put",
@@ -289,60 +297,5 @@ export const deleteObject = async (root: PosixRoot, key: string, ifMatch: string
   for (let at = dir; at.length > root.base.length && at.startsWith(root.base); at = dirOf(at)) {
     // ENOTEMPTY (or anything else) ends it: the directory is still in use.
     if (!(await fsp.rmdir(at).then(() => true, () => false))) break
-  }
-}
-
-/**
- * Copies `source` to `target` through a temporary file (the kernel's
- * copy_file_range or a reflink where the file system has one). The copy
- * creates the temporary file itself (exclusively), so no descriptor of ours
- * is opened and closed for it: a sync of many small files is bound by such
- * thread-pool round trips. With `fsync` the descriptor is needed, and the
- * temporary file goes through `createTemp` and `commitTemp` as a put does.
- *
- * @since 0.1.0
- * @category operations
- */
-export const copyObject = async (root: PosixRoot, source: string, target: string): Promise<ObjectMetadata> => {
-  const sourcePath = pathOf(root, source)
-  const fd = await openInside(root, source, sourcePath, READ_FLAGS, "copy").catch((cause) => {
-    throw fsError(cause, "copy", source, sourcePath)
-  })
-  try {
-    if (!statFd(fd).isFile()) throw notAnObject(source, "copy")
-    // Copying from the open descriptor reads the very file that was checked.
-    const from = root.procFd ? `/proc/self/fd/${fd}` : await fsp.realpath(sourcePath)
-    if (root.fsync) return await copyThroughDescriptor(root, from, target)
-    const { path, temp } = await inFreshTemp(root, target, "copy", (temp) =>
-      fsp.copyFile(from, temp, fs.constants.COPYFILE_EXCL)).catch((cause) => {
-        throw fsError(cause, "copy", target, pathOf(root, target))
-      })
-    let published = false
-    try {
-      // rename keeps inode and mtime, so these stats hold after publishing.
-      const stats = fs.statSync(temp, { bigint: true })
-      await withLock(root, target, () => fsp.rename(temp, path).catch((cause) => publishError(target, cause, path)))
-      published = true
-      return metadataOf(target, stats)
-    } catch (cause) {
-      throw fsError(cause, "copy", target, path)
-    } finally {
-      if (!published) await fsp.unlink(temp).catch(() => undefined)
-    }
-  } finally {
-    closeQuietly(fd)
-  }
-}
-
-/** `copyObject` into a temporary file of ours, flushed before it is published. */
-const copyThroughDescriptor = async (root: PosixRoot, from: string, target: string): Promise<ObjectMetadata> => {
-  const file = await createTemp(root, target, "copy")
-  try {
-    await fsp.copyFile(from, file.temp)
-    return await commitTemp(root, file, undefined)
-  } catch (cause) {
-    throw fsError(cause, "copy", target, file.path)
-  } finally {
-    if (!file.committed) await discardTemp(file)
   }
 }

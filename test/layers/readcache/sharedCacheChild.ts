@@ -43,7 +43,7 @@ const program = Effect.gen(function*() {
   return { reads, mismatches, sourceReads: faults.calls.read }
 })
 
-Effect.runPromise(program).then(
+Effect.runPromise(Effect.scoped(program)).then(
   (result) => console.log(JSON.stringify(result)),
   (error: unknown) => {
     console.error(error)
