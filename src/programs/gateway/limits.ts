@@ -47,7 +47,7 @@ export const makeRateLimiter = (now: () => number = Date.now) => {
  */
 export interface StoredResponse {
   readonly status: number
-  readonly body: string
+  readonly body: Uint8Array
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000

@@ -137,12 +137,11 @@ export const gatewayRoutes = (options: {
           return json(422, { error: "idempotency_conflict", detail: "A different request body was already submitted with this Idempotency-Key." }, headers)
         }
         if (seen !== undefined) {
-          return HttpServerResponse.text(seen.body, { status: seen.status, contentType: "application/json", headers: { ...headers, "x-idempotency-replay": "true" } })
+          return HttpServerResponse.uint8Array(seen.body, { status: seen.status, contentType: "application/json", headers: { ...headers, "x-idempotency-replay": "true" } })
         }
       }
-      const text = decoder.decode(body.success)
       const ndjson = v1 && (request.headers["content-type"] ?? "").startsWith("application/x-ndjson")
-      const parsed = ndjson ? parseNdjson(text) : parseJsonBody(text)
+      const parsed = ndjson ? parseNdjson(body.success) : parseJsonBody(decoder.decode(body.success))
       if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
       const events = parsed.success.events
       if (events.length === 0) return fail({ status: 400, error: "Invalid request: Empty event batch" }, headers)
@@ -157,11 +156,11 @@ export const gatewayRoutes = (options: {
       const sourceIp = (request.headers["x-forwarded-for"]?.split(",")[0] ?? request.headers["x-real-ip"])?.trim() ?? null
       const decision = resolution._tag === "Deprecated"
         ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
-        : ingest({ contract, resolution, events, texts: parsed.success.texts, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
+        : ingest({ contract, resolution, events, lines: parsed.success.lines, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
       yield* store.persist(contract.id, decision.writes)
       const responseBody = decision.body
       if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: responseBody })
-      return HttpServerResponse.text(responseBody, { status: decision.status, contentType: "application/json", headers })
+      return HttpServerResponse.uint8Array(responseBody, { status: decision.status, contentType: "application/json", headers })
     })
 
   const listQuarantine = (request: HttpServerRequest.HttpServerRequest) =>

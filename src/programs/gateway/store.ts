@@ -45,16 +45,16 @@ export interface ReplayStamp {
 }
 
 /**
- * A row already serialized (the ingest path serializes each event once and
- * uses the text for the response and the stored row alike).
+ * Rows already serialized as JSON Lines bytes, each line ending in a newline:
+ * the ingest path builds a batch's accepted and audit rows directly as bytes.
  *
  * @since 0.1.0
  * @category models
  */
-export class JsonText {
-  readonly json: string
-  constructor(json: string) {
-    this.json = json
+export class JsonLines {
+  readonly bytes: Uint8Array
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes
   }
 }
 
@@ -65,15 +65,17 @@ export class JsonText {
  * @category models
  */
 export interface Writes {
-  readonly accepted?: ReadonlyArray<Record<string, unknown> | JsonText>
+  readonly accepted?: ReadonlyArray<Record<string, unknown>> | JsonLines
   readonly quarantine?: ReadonlyArray<QuarantineRow>
-  readonly audit?: ReadonlyArray<Record<string, unknown> | JsonText>
+  readonly audit?: ReadonlyArray<Record<string, unknown>> | JsonLines
   readonly replays?: ReadonlyArray<ReplayStamp>
 }
 
 const encoder = new TextEncoder()
-const jsonl = (rows: ReadonlyArray<unknown>) =>
-  encoder.encode(rows.map((row) => row instanceof JsonText ? row.json : JSON.stringify(row)).join("\n") + "\n")
+const jsonl = (rows: ReadonlyArray<unknown> | JsonLines) =>
+  rows instanceof JsonLines
+    ? rows.bytes
+    : encoder.encode(rows.map((row) => JSON.stringify(row)).join("\n") + "\n")
 
 /**
  * @since 0.1.0
@@ -102,8 +104,8 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
   yield* readAll("quarantine")
   yield* readAll("replays")
 
-  const write = (kind: string, contractId: string, items: ReadonlyArray<unknown> | undefined) => {
-    if (items === undefined || items.length === 0) return Effect.void
+  const write = (kind: string, contractId: string, items: ReadonlyArray<unknown> | JsonLines | undefined) => {
+    if (items === undefined || (items instanceof JsonLines ? items.bytes : items).length === 0) return Effect.void
     const now = new Date()
     const url = `${base}${kind}/${contractId}/${now.toISOString().slice(0, 10)}/${now.getTime()}-${randomUUID()}.jsonl`
     return Effect.asVoid(client.write(url, jsonl(items)))
