@@ -91,6 +91,10 @@ const batchParts = (contractJson: string, version: string, at: string, validatio
     auditPassed: utf8(`","contract_id":${contractJson},"contract_version":${versionJson},"passed":true,"violation_count":0,"violation_details":[]${auditTail}`),
     auditFailed: (violationCount: number, violationsJson: string) =>
       `","contract_id":${contractJson},"contract_version":${versionJson},"passed":false,"violation_count":${violationCount},"violation_details":${violationsJson}${auditTail}`,
+    /** `{"id":"<id>` + this + event + `quarantineEnd(...)` */
+    quarantine: utf8(`","contract_id":${contractJson},"contract_version":${versionJson},"raw_event":`),
+    quarantineEnd: (violationCount: number, violationsJson: string) =>
+      `,"violation_details":${violationsJson},"violation_count":${violationCount},"source_ip":${ipJson},"quarantined_at":"${at}","replay_of_quarantine_id":null}\n`,
     /** A result's fields after `index`, up to the event, for a passing event. */
     resultPassed: utf8(`"passed":true,"violations":[]${tail}${persist}${event}`),
     resultFailed: (violationsJson: string) => `"passed":false,"violations":${violationsJson}${tail}false${event}`
@@ -145,6 +149,7 @@ export const ingest = (request: IngestRequest): Decision => {
   const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0)
   const audit = new ByteWriter(persist ? count * 360 : 0)
   const quarantine: Array<QuarantineRow> = []
+  const quarantineLines = new ByteWriter(persist ? (failed * eventBytes) / Math.max(1, count) + failed * 600 : 0)
   response.text(`${
     JSON.stringify({
       total: count,
@@ -178,6 +183,11 @@ export const ingest = (request: IngestRequest): Decision => {
       accepted.bytes(ROW_END)
     } else {
       quarantine.push(quarantineRow(id, contract.id, version.version, shown[index], result.violations, request.sourceIp, at))
+      quarantineLines.bytes(OPEN_ID)
+      quarantineLines.text(id)
+      quarantineLines.bytes(part.quarantine)
+      writeEvent(quarantineLines, index)
+      quarantineLines.text(part.quarantineEnd(result.violations.length, violations))
     }
     audit.bytes(OPEN_ID)
     audit.text(randomUUID())
@@ -191,7 +201,12 @@ export const ingest = (request: IngestRequest): Decision => {
     status: statusOf(passed, count, atomicReject),
     body: response.done(),
     writes: persist
-      ? { accepted: new JsonLines(accepted.done()), quarantine, audit: new JsonLines(audit.done()) }
+      ? {
+        accepted: new JsonLines(accepted.done()),
+        quarantine,
+        quarantineLines: new JsonLines(quarantineLines.done()),
+        audit: new JsonLines(audit.done())
+      }
       : atomicReject && !request.dryRun
       ? { audit: [atomicSummary(request, decided, validationUs, at)] }
       : {}

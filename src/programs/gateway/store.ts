@@ -67,6 +67,8 @@ export class JsonLines {
 export interface Writes {
   readonly accepted?: ReadonlyArray<Record<string, unknown>> | JsonLines
   readonly quarantine?: ReadonlyArray<QuarantineRow>
+  /** The same quarantine rows already serialized: written instead of serializing `quarantine`, which is still indexed. */
+  readonly quarantineLines?: JsonLines
   readonly audit?: ReadonlyArray<Record<string, unknown>> | JsonLines
   readonly replays?: ReadonlyArray<ReplayStamp>
 }
@@ -116,7 +118,7 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
     persist: (contractId: string, writes: Writes) =>
       Effect.all([
         write("accepted", contractId, writes.accepted),
-        write("quarantine", contractId, writes.quarantine),
+        write("quarantine", contractId, writes.quarantineLines ?? writes.quarantine),
         write("audit", contractId, writes.audit),
         write("replays", contractId, writes.replays)
       ], { concurrency: "unbounded", discard: true }).pipe(
