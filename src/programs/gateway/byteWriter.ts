@@ -16,16 +16,45 @@
 export const utf8 = (text: string): Buffer => Buffer.from(text, "utf8")
 
 /**
+ * Buffers handed back once their bytes have been consumed, for later
+ * writers. A batch's rows are about a megabyte outside the JS heap, and V8
+ * answers that much fresh external memory with full collections.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class BufferPool {
+  private readonly free: Array<Buffer> = []
+  private readonly keep: number
+  constructor(keep: number) {
+    this.keep = keep
+  }
+
+  /** A buffer of at least `size` bytes; new ones are rounded up to a power of two so that they fit later batches too. */
+  take(size: number): Buffer {
+    const index = this.free.findIndex((buffer) => buffer.length >= size)
+    if (index !== -1) return this.free.splice(index, 1)[0]!
+    return Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(Math.max(size, 4096))))
+  }
+
+  give(buffer: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(buffer)
+  }
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
 export class ByteWriter {
   private buffer: Buffer
   private length = 0
+  private readonly pool: BufferPool | undefined
 
-  /** `capacity`: the expected size, so that the buffer rarely grows. */
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(capacity, 256))
+  /** `capacity`: the expected size, so that the buffer rarely grows; `pool`: where the buffer comes from and goes back to. */
+  constructor(capacity: number, pool?: BufferPool) {
+    this.pool = pool
+    this.buffer = pool === undefined ? Buffer.allocUnsafe(Math.max(capacity, 256)) : pool.take(capacity)
   }
 
   private reserve(extra: number): void {
@@ -57,5 +86,10 @@ export class ByteWriter {
   /** The bytes written so far (a view: the writer must not be used afterwards). */
   done(): Uint8Array {
     return this.buffer.subarray(0, this.length)
+  }
+
+  /** Gives the buffer back to the pool: only once nothing reads the bytes of `done()` any more. */
+  release(): void {
+    this.pool?.give(this.buffer)
   }
 }

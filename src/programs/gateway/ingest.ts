@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto"
 import type { ValidationResult } from "../../services/Contracts.ts"
 import type { EventLines } from "./body.ts"
 import { ByteWriter, utf8 } from "./byteWriter.ts"
+import type { BufferPool } from "./byteWriter.ts"
 import type { ContractVersion, Resolution, ServedContract } from "./registry.ts"
 import { auditRow, quarantineRow } from "./rows.ts"
 import { JsonLines } from "./store.ts"
@@ -34,6 +35,8 @@ export interface IngestRequest {
   readonly sourceIp: string | null
   /** The v1 API adds `index` and `quarantine_id` to each result. */
   readonly v1: boolean
+  /** Where the rows' buffers come from, and go back to on `release`. */
+  readonly pool?: BufferPool | undefined
 }
 
 /**
@@ -46,6 +49,8 @@ export interface Decision {
   readonly status: number
   readonly body: Uint8Array
   readonly writes: Writes
+  /** Called once `writes` are stored: their buffers can be reused (not called when a write failed, as it may still be reading them). */
+  readonly release?: () => void
 }
 
 /** The first version that passes an event: the resolved one, then (fallback) the other stables, newest first. */
@@ -146,10 +151,12 @@ export const ingest = (request: IngestRequest): Decision => {
     else writer.range(lines!.bytes, lines!.starts[i]!, lines!.ends[i]!)
   }
   const response = new ByteWriter(eventBytes + count * 200 + 256)
-  const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0)
-  const audit = new ByteWriter(persist ? count * 360 : 0)
+  // Rows are written whole before the decision is released; the response may still be in flight then, so it is not pooled.
+  const pool = persist ? request.pool : undefined
+  const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0, pool)
+  const audit = new ByteWriter(persist ? count * 360 : 0, pool)
   const quarantine: Array<QuarantineRow> = []
-  const quarantineLines = new ByteWriter(persist ? (failed * eventBytes) / Math.max(1, count) + failed * 600 : 0)
+  const quarantineLines = new ByteWriter(persist ? (failed * eventBytes) / Math.max(1, count) + failed * 600 : 0, pool)
   response.text(`${
     JSON.stringify({
       total: count,
@@ -200,6 +207,11 @@ export const ingest = (request: IngestRequest): Decision => {
   return {
     status: statusOf(passed, count, atomicReject),
     body: response.done(),
+    release: () => {
+      accepted.release()
+      audit.release()
+      quarantineLines.release()
+    },
     writes: persist
       ? {
         accepted: new JsonLines(accepted.done()),

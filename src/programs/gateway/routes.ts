@@ -12,6 +12,7 @@ import type { HttpServerRequest } from "effect/http"
 import { makeAuthenticator, mayUse } from "./auth.ts"
 import type { ApiKey } from "./auth.ts"
 import { oversizedEvent, parseJsonBody, parseNdjson } from "./body.ts"
+import { BufferPool } from "./byteWriter.ts"
 import type { Refusal } from "./body.ts"
 import type { GatewayConfig } from "./config.ts"
 import { deprecatedBatch } from "./deprecated.ts"
@@ -79,6 +80,8 @@ export const gatewayRoutes = (options: {
   const rateLimit = makeRateLimiter()
   const idempotency = makeIdempotencyStore()
   const decoder = new TextDecoder()
+  // A few batches' rows in flight at once; more concurrent batches allocate their own.
+  const pool = new BufferPool(12)
 
   /** Authentication, rate limit and contract lookup shared by every contract route. */
   const guard = (request: HttpServerRequest.HttpServerRequest, contractId: string | undefined) => {
@@ -156,8 +159,9 @@ export const gatewayRoutes = (options: {
       const sourceIp = (request.headers["x-forwarded-for"]?.split(",")[0] ?? request.headers["x-real-ip"])?.trim() ?? null
       const decision = resolution._tag === "Deprecated"
         ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
-        : ingest({ contract, resolution, events, lines: parsed.success.lines, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
+        : ingest({ contract, resolution, events, lines: parsed.success.lines, dryRun, atomic: flag(url, "atomic"), sourceIp, v1, pool })
       yield* store.persist(contract.id, decision.writes)
+      decision.release?.()
       const responseBody = decision.body
       if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: responseBody })
       return HttpServerResponse.uint8Array(responseBody, { status: decision.status, contentType: "application/json", headers })
