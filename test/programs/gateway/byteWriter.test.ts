@@ -1,0 +1,36 @@
+import { assert, describe, it } from "@effect/vitest"
+import { BufferPool, ByteWriter, utf8 } from "../../../src/programs/gateway/byteWriter.ts"
+
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+
+describe("ByteWriter", () => {
+  it("writes constant bytes, byte ranges and strings (non-ASCII as UTF-8), growing past its capacity", () => {
+    const writer = new ByteWriter(4)
+    const body = Buffer.from(`{"a":"é"}\n{"b":"☕"}\n`)
+    writer.bytes(utf8("["))
+    writer.range(body, 0, 10)
+    writer.text(",")
+    writer.range(body, 11, body.length - 1)
+    writer.text(`,"${"x".repeat(300)}","ü ☕"]`)
+    assert.strictEqual(decode(writer.done()), `[{"a":"é"},{"b":"☕"},"${"x".repeat(300)}","ü ☕"]`)
+  })
+})
+
+describe("BufferPool", () => {
+  it("hands back a released buffer big enough for the next writer, and keeps at most `keep` buffers", () => {
+    const pool = new BufferPool(1)
+    const first = new ByteWriter(5000, pool)
+    first.text("first")
+    const bytes = first.done()
+    assert.strictEqual(bytes.buffer.byteLength >= 8192, true) // rounded up to a power of two
+    first.release()
+    const second = new ByteWriter(6000, pool)
+    second.text("second")
+    assert.strictEqual(second.done().buffer, bytes.buffer) // the same memory, reused
+    const third = new ByteWriter(100_000, pool)
+    assert.notStrictEqual(third.done().buffer, bytes.buffer) // too small: a new one
+    second.release()
+    third.release() // beyond `keep`: dropped
+    assert.strictEqual(new ByteWriter(100_000, pool).done().buffer === third.done().buffer, false)
+  })
+})
