@@ -51,6 +51,8 @@ export interface Decision {
   readonly writes: Writes
   /** Called once `writes` are stored: their buffers can be reused (not called when a write failed, as it may still be reading them). */
   readonly release?: () => void
+  /** Called once `body` has been sent: its buffer can be reused. */
+  readonly releaseBody?: () => void
 }
 
 /** The first version that passes an event: the resolved one, then (fallback) the other stables, newest first. */
@@ -150,8 +152,7 @@ export const ingest = (request: IngestRequest): Decision => {
     if (text !== undefined) writer.text(text)
     else writer.range(lines!.bytes, lines!.starts[i]!, lines!.ends[i]!)
   }
-  const response = new ByteWriter(eventBytes + count * 200 + 256)
-  // Rows are written whole before the decision is released; the response may still be in flight then, so it is not pooled.
+  const response = new ByteWriter(eventBytes + count * 200 + 256, request.pool)
   const pool = persist ? request.pool : undefined
   const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0, pool)
   const audit = new ByteWriter(persist ? count * 360 : 0, pool)
@@ -212,6 +213,7 @@ export const ingest = (request: IngestRequest): Decision => {
       audit.release()
       quarantineLines.release()
     },
+    releaseBody: () => response.release(),
     writes: persist
       ? {
         accepted: new JsonLines(accepted.done()),

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { ByteSize, Effect, Redacted, Result } from "effect"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { HttpIncomingMessage, HttpRouter, HttpServerResponse } from "effect/http"
 import type { HttpServerRequest } from "effect/http"
 import { makeAuthenticator, mayUse } from "./auth.ts"
@@ -162,9 +163,11 @@ export const gatewayRoutes = (options: {
         : ingest({ contract, resolution, events, lines: parsed.success.lines, dryRun, atomic: flag(url, "atomic"), sourceIp, v1, pool })
       yield* store.persist(contract.id, decision.writes)
       decision.release?.()
-      const responseBody = decision.body
-      if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: responseBody })
-      return HttpServerResponse.uint8Array(responseBody, { status: decision.status, contentType: "application/json", headers })
+      // Kept for replays: a copy, as the decision's own buffer goes back to the pool once sent.
+      if (scopedKey !== undefined && !dryRun) idempotency.remember(scopedKey, body.success, { status: decision.status, body: decision.body.slice() })
+      // "finish": Node has handed the last byte to the OS; an aborted response never reuses its buffer.
+      if (decision.releaseBody !== undefined) NodeHttpServerRequest.toServerResponse(request).once("finish", decision.releaseBody)
+      return HttpServerResponse.uint8Array(decision.body, { status: decision.status, contentType: "application/json", headers })
     })
 
   const listQuarantine = (request: HttpServerRequest.HttpServerRequest) =>
