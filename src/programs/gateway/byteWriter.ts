@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { writeUuid } from "./uuid.ts"
 
 /**
  * A string as UTF-8 bytes, for the constant parts written many times.
@@ -81,6 +82,13 @@ export class ByteWriter {
   text(value: string): void {
     this.reserve(value.length * 3)
     this.length += this.buffer.write(value, this.length, "utf8")
+  }
+
+  /** UUID number `index` of `random` (see `uuid.ts`). */
+  uuid(random: Uint8Array, index: number): void {
+    this.reserve(36)
+    writeUuid(random, index, this.buffer, this.length)
+    this.length += 36
   }
 
   /** The bytes written so far (a view: the writer must not be used afterwards). */

@@ -16,6 +16,7 @@ import type { EventLines } from "./body.ts"
 import { ByteWriter, utf8 } from "./byteWriter.ts"
 import type { BufferPool } from "./byteWriter.ts"
 import type { ContractVersion, Resolution, ServedContract } from "./registry.ts"
+import { uuidRandomness, uuidString } from "./uuid.ts"
 import { auditRow, quarantineRow } from "./rows.ts"
 import { JsonLines } from "./store.ts"
 import type { QuarantineRow, Writes } from "./store.ts"
@@ -78,6 +79,9 @@ const OPEN_ID = utf8(`{"id":"`)
 const EVENT_ID = utf8(`","event_id":"`)
 const ROW_END = utf8("}\n")
 const COMMA = utf8(",")
+const OPEN = utf8("{")
+const OPEN_INDEX = utf8(`{"index":`)
+const EMPTY = new Uint8Array(0)
 const NO_QUARANTINE_V1 = utf8(`,"quarantine_id":null}`)
 const RESULT_END_V0 = utf8("}")
 
@@ -157,6 +161,7 @@ export const ingest = (request: IngestRequest): Decision => {
   const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0, pool)
   const audit = new ByteWriter(persist ? count * 360 : 0, pool)
   const quarantine: Array<QuarantineRow> = []
+  const ids = persist ? uuidRandomness(2 * count) : EMPTY
   const quarantineLines = new ByteWriter(persist ? (failed * eventBytes) / Math.max(1, count) + failed * 600 : 0, pool)
   response.text(`${
     JSON.stringify({
@@ -172,35 +177,42 @@ export const ingest = (request: IngestRequest): Decision => {
   for (let index = 0; index < count; index++) {
     const { result, version } = decided[index]!
     const part = partsOf(version)
-    const id = persist ? randomUUID() : ""
     const violations = result.passed ? "[]" : JSON.stringify(result.violations)
+    // UUID 2i names the event's row (accepted or quarantine), 2i + 1 its audit row.
+    const quarantineId = persist && !result.passed ? uuidString(ids, 2 * index) : undefined
     if (index > 0) response.bytes(COMMA)
-    response.text(request.v1 ? `{"index":${index},` : "{")
+    if (request.v1) {
+      response.bytes(OPEN_INDEX)
+      response.text(String(index))
+      response.bytes(COMMA)
+    } else {
+      response.bytes(OPEN)
+    }
     if (result.passed) response.bytes(part.resultPassed)
     else response.text(part.resultFailed(violations))
     writeEvent(response, index)
     if (!request.v1) response.bytes(RESULT_END_V0)
-    else if (persist && !result.passed) response.text(`,"quarantine_id":"${id}"}`)
+    else if (quarantineId !== undefined) response.text(`,"quarantine_id":"${quarantineId}"}`)
     else response.bytes(NO_QUARANTINE_V1)
     if (!persist) continue
     if (result.passed) {
       accepted.bytes(OPEN_ID)
-      accepted.text(id)
+      accepted.uuid(ids, 2 * index)
       accepted.bytes(part.accepted)
       writeEvent(accepted, index)
       accepted.bytes(ROW_END)
     } else {
-      quarantine.push(quarantineRow(id, contract.id, version.version, shown[index], result.violations, request.sourceIp, at))
+      quarantine.push(quarantineRow(quarantineId!, contract.id, version.version, shown[index], result.violations, request.sourceIp, at))
       quarantineLines.bytes(OPEN_ID)
-      quarantineLines.text(id)
+      quarantineLines.text(quarantineId!)
       quarantineLines.bytes(part.quarantine)
       writeEvent(quarantineLines, index)
       quarantineLines.text(part.quarantineEnd(result.violations.length, violations))
     }
     audit.bytes(OPEN_ID)
-    audit.text(randomUUID())
+    audit.uuid(ids, 2 * index + 1)
     audit.bytes(EVENT_ID)
-    audit.text(id)
+    audit.uuid(ids, 2 * index)
     if (result.passed) audit.bytes(part.auditPassed)
     else audit.text(part.auditFailed(result.violations.length, violations))
   }

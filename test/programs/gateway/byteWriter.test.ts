@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { BufferPool, ByteWriter, utf8 } from "../../../src/programs/gateway/byteWriter.ts"
+import { uuidRandomness, uuidString } from "../../../src/programs/gateway/uuid.ts"
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
@@ -32,5 +33,22 @@ describe("BufferPool", () => {
     second.release()
     third.release() // beyond `keep`: dropped
     assert.strictEqual(new ByteWriter(100_000, pool).done().buffer === third.done().buffer, false)
+  })
+})
+
+describe("uuid", () => {
+  const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+  it("gives version 4 UUIDs, the same for the same index, written or as a string", () => {
+    const random = uuidRandomness(3)
+    const texts = [0, 1, 2].map((i) => uuidString(random, i))
+    for (const text of texts) assert.match(text, V4)
+    assert.strictEqual(new Set(texts).size, 3)
+    const writer = new ByteWriter(0)
+    writer.uuid(random, 1)
+    assert.strictEqual(decode(writer.done()), texts[1])
+    // Version and variant bits are set whatever the random bytes were.
+    assert.match(uuidString(Buffer.alloc(16, 0xff), 0), V4)
+    assert.strictEqual(uuidString(Buffer.alloc(16, 0), 0), "00000000-0000-4000-8000-000000000000")
   })
 })

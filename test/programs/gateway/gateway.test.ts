@@ -172,6 +172,9 @@ layer(servedGateway(dir))("gateway over real HTTP", (it) => {
         [quarantined.id, false, 2, results[1].violations, results[1].validation_us],
         [accepted[1].id, true, 0, [], results[2].validation_us]
       ])
+      const ids = [...accepted, quarantined, ...audit].flatMap((row) => [row.id, row.event_id ?? row.id])
+      for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      assert.strictEqual(new Set(ids).size, 6) // three events' rows, three audit rows
       assert.deepStrictEqual(Object.keys(audit[0]), [
         "id", "event_id", "contract_id", "contract_version", "passed", "violation_count", "violation_details", "validation_us",
         "source_ip", "source", "direction", "replay_of_quarantine_id", "created_at"
