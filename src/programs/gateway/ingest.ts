@@ -113,11 +113,13 @@ const batchParts = (contractJson: string, version: string, at: string, validatio
 }
 
 /**
- * Validates, transforms and decides a batch. The response and the accepted
- * and audit rows are written as bytes (`ByteWriter`): constant parts encoded
- * once per batch, and each event's JSON copied from the NDJSON body as sent
- * when no transform applies (serialized once otherwise). Audit rows point at
- * the stored event by `event_id` instead of repeating its payload.
+ * Validates, transforms and decides a batch. The response and the accepted,
+ * quarantine and audit rows are written as bytes (`ByteWriter`, into buffers
+ * from `request.pool` when given): constant parts encoded once per batch, row
+ * ids written from one block of random bytes, and each event's JSON copied
+ * from the NDJSON body as sent when no transform applies (serialized once
+ * otherwise). Audit rows point at the stored event by `event_id` instead of
+ * repeating its payload.
  *
  * @since 0.1.0
  * @category ingest
