@@ -84,6 +84,21 @@ export class ByteWriter {
     this.length += this.buffer.write(value, this.length, "utf8")
   }
 
+  /** A non-negative integer in decimal, digit by digit (no string to make and encode). */
+  integer(value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) return this.text(String(value))
+    let digits = 1
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++
+    this.reserve(digits)
+    let at = this.length + digits
+    let rest = value
+    do {
+      this.buffer[--at] = 48 + (rest % 10)
+      rest = Math.floor(rest / 10)
+    } while (rest > 0)
+    this.length += digits
+  }
+
   /** UUID number `index` of `random` (see `uuid.ts`). */
   uuid(random: Uint8Array, index: number): void {
     this.reserve(36)

@@ -56,21 +56,6 @@ export interface Decision {
   readonly releaseBody?: () => void
 }
 
-/** The first version that passes an event: the resolved one, then (fallback) the other stables, newest first. */
-const decide = (
-  result: ValidationResult,
-  event: unknown,
-  fallbacks: ReadonlyArray<ContractVersion>,
-  primary: ContractVersion
-): { readonly result: ValidationResult; readonly version: ContractVersion } => {
-  if (result.passed) return { result, version: primary }
-  for (const version of fallbacks) {
-    const retried = version.compiled.validate(event)
-    if (retried.passed) return { result: retried, version }
-  }
-  return { result, version: primary }
-}
-
 const statusOf = (passed: number, total: number, atomicReject: boolean) =>
   atomicReject || passed === 0 ? 422 : passed === total ? 200 : 207
 
@@ -131,16 +116,27 @@ export const ingest = (request: IngestRequest): Decision => {
   const now = Date.now()
   const started = performance.now()
   const verdicts = primary.compiled.validateBatch(events, now)
-  const decided = events.map((event, i) => decide(verdicts[i]!, event, resolution.fallbacks, primary))
+  // The version that decided each event: the resolved one, or (fallback) the first other stable, newest first, that passes it.
+  const versions = verdicts.map(() => primary)
+  const results = verdicts.map((verdict, i) => {
+    if (verdict.passed) return verdict
+    for (const version of resolution.fallbacks) {
+      const retried = version.compiled.validate(events[i])
+      if (!retried.passed) continue
+      versions[i] = version
+      return retried
+    }
+    return verdict
+  })
   // What is stored and echoed: the post-transform event, and its JSON when it cannot be copied from the body.
-  const shown = decided.map(({ version }, i) => version.compiled.transformsEvents ? version.compiled.transform(events[i]) : events[i])
-  const json = decided.map(({ version }, i) => version.compiled.transformsEvents || lines === undefined ? JSON.stringify(shown[i]) : undefined)
+  const shown = versions.map((version, i) => version.compiled.transformsEvents ? version.compiled.transform(events[i]) : events[i])
+  const json = versions.map((version, i) => version.compiled.transformsEvents || lines === undefined ? JSON.stringify(shown[i]) : undefined)
   let eventBytes = lines?.bytes.byteLength ?? 0
   for (const text of json) eventBytes += text?.length ?? 0
   // One clock read per batch, not two per event: the mean time per event.
   const validationUs = Math.round(((performance.now() - started) * 1000) / Math.max(1, count))
   let passed = 0
-  for (const { result } of decided) if (result.passed) passed++
+  for (const result of results) if (result.passed) passed++
   const failed = count - passed
   const atomicReject = request.atomic && failed > 0
   const persist = !request.dryRun && !atomicReject
@@ -177,7 +173,8 @@ export const ingest = (request: IngestRequest): Decision => {
     }).slice(0, -1)
   },"results":[`)
   for (let index = 0; index < count; index++) {
-    const { result, version } = decided[index]!
+    const result = results[index]!
+    const version = versions[index]!
     const part = partsOf(version)
     const violations = result.passed ? "[]" : JSON.stringify(result.violations)
     // UUID 2i names the event's row (accepted or quarantine), 2i + 1 its audit row.
@@ -185,7 +182,7 @@ export const ingest = (request: IngestRequest): Decision => {
     if (index > 0) response.bytes(COMMA)
     if (request.v1) {
       response.bytes(OPEN_INDEX)
-      response.text(String(index))
+      response.integer(index)
       response.bytes(COMMA)
     } else {
       response.bytes(OPEN)
@@ -236,7 +233,7 @@ export const ingest = (request: IngestRequest): Decision => {
         audit: new JsonLines(audit.done())
       }
       : atomicReject && !request.dryRun
-      ? { audit: [atomicSummary(request, decided, validationUs, at)] }
+      ? { audit: [atomicSummary(request, results, validationUs, at)] }
       : {}
   }
 }
@@ -244,11 +241,11 @@ export const ingest = (request: IngestRequest): Decision => {
 /** The one audit row of an atomic batch rejected for its failing events. */
 const atomicSummary = (
   request: IngestRequest,
-  decided: ReadonlyArray<{ readonly result: ValidationResult }>,
+  results: ReadonlyArray<ValidationResult>,
   validationUs: number,
   at: string
 ) => {
-  const failing = decided.flatMap(({ result }, index) => result.passed ? [] : [{ index, violations: result.violations }])
+  const failing = results.flatMap((result, index) => result.passed ? [] : [{ index, violations: result.violations }])
   return {
     ...auditRow(randomUUID(), request.contract.id, request.resolution.version.version, { passed: false, violations: [] }, {
       batch_rejected: true,

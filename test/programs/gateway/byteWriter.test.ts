@@ -12,8 +12,13 @@ describe("ByteWriter", () => {
     writer.range(body, 0, 10)
     writer.text(",")
     writer.range(body, 11, body.length - 1)
-    writer.text(`,"${"x".repeat(300)}","ü ☕"]`)
-    assert.strictEqual(decode(writer.done()), `[{"a":"é"},{"b":"☕"},"${"x".repeat(300)}","ü ☕"]`)
+    writer.text(`,"${"x".repeat(300)}","ü ☕"`)
+    for (const n of [0, 7, 10, 999, 1000, 123456789, -3, 1.5]) {
+      writer.text(",")
+      writer.integer(n)
+    }
+    writer.text("]")
+    assert.strictEqual(decode(writer.done()), `[{"a":"é"},{"b":"☕"},"${"x".repeat(300)}","ü ☕",0,7,10,999,1000,123456789,-3,1.5]`)
   })
 })
 
