@@ -106,9 +106,13 @@ export class ByteWriter {
     this.length += 36
   }
 
-  /** The bytes written so far (a view: the writer must not be used afterwards). */
+  /**
+   * The bytes written so far: a view (the writer must not be used afterwards),
+   * and a plain `Uint8Array`, whose `slice()` copies, where a `Buffer`'s would
+   * share memory that goes back to the pool.
+   */
   done(): Uint8Array {
-    return this.buffer.subarray(0, this.length)
+    return new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.length)
   }
 
   /** Gives the buffer back to the pool: only once nothing reads the bytes of `done()` any more. */

@@ -20,6 +20,16 @@ describe("ByteWriter", () => {
     writer.text("]")
     assert.strictEqual(decode(writer.done()), `[{"a":"é"},{"b":"☕"},"${"x".repeat(300)}","ü ☕",0,7,10,999,1000,123456789,-3,1.5]`)
   })
+
+  it("gives a plain Uint8Array, whose slice() is a copy (a Buffer's would share the pooled memory)", () => {
+    const writer = new ByteWriter(16, new BufferPool(1))
+    writer.text("abc")
+    const bytes = writer.done()
+    assert.strictEqual(Buffer.isBuffer(bytes), false)
+    const copy = bytes.slice()
+    bytes[0] = 120
+    assert.strictEqual(decode(copy), "abc")
+  })
 })
 
 describe("BufferPool", () => {
