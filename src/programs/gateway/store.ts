@@ -46,7 +46,8 @@ export interface ReplayStamp {
 
 /**
  * Rows already serialized as JSON Lines bytes, each line ending in a newline:
- * the ingest path builds a batch's accepted and audit rows directly as bytes.
+ * the ingest path builds a batch's accepted, quarantine and audit rows
+ * directly as bytes.
  *
  * @since 0.1.0
  * @category models
