@@ -118,7 +118,7 @@ const clientSide = (port: number): Side => {
   }
 }
 
-export const ingestBench = async (): Promise<ReadonlyArray<BenchResult>> => {
+export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
   const gateway = await startGateway()
   const bare = await startBare()
   try {

@@ -25,6 +25,7 @@ const modules: ReadonlyArray<readonly [string, () => Promise<BenchModule>]> = [
   ["manifest-list", () => import("./manifest-list.ts")],
   ["plugin-cache", () => import("./plugin-cache.ts")],
   ["contracts", () => import("./contracts.ts")],
+  ["contracts-ingest", () => import("./contracts-ingest.ts")],
   ["artifacts", () => import("./artifacts.ts")]
 ]
 

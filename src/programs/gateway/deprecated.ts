@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
+import { utf8 } from "./byteWriter.ts"
 import type { Decision } from "./ingest.ts"
 import type { PinSource, Resolution, ServedContract } from "./registry.ts"
 import { auditRow, quarantineRow } from "./rows.ts"
@@ -50,9 +51,9 @@ export const deprecatedBatch = (
   }, 0, options.sourceIp, at)
   return {
     status: 422,
-    body: JSON.stringify(
+    body: utf8(JSON.stringify(
       options.v1 ? { error, ...batch } : { error, status: 422, batch: { ...batch, atomic: false, resolved_version: version.version } }
-    ),
+    )),
     writes: options.dryRun ? {} : { quarantine, audit: [summary] }
   }
 }

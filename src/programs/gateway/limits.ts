@@ -50,7 +50,7 @@ export const makeRateLimiter = (now: () => number = Date.now) => {
  */
 export interface StoredResponse {
   readonly status: number
-  readonly body: string
+  readonly body: Uint8Array
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -84,7 +84,7 @@ export const makeIdempotencyStore = (now: () => number = Date.now, restored: Ite
     const expires = Date.parse(record.expires_at)
     if (!(expires > time)) return
     if (entries.size > 10_000) sweep(time)
-    entries.set(record.key, { bodyHash: record.body_sha256, response: { status: record.status, body: record.body }, expires })
+    entries.set(record.key, { bodyHash: record.body_sha256, response: { status: record.status, body: encoder.encode(record.body) }, expires })
   }
   for (const record of restored) remember(record)
   return {
@@ -99,11 +99,15 @@ export const makeIdempotencyStore = (now: () => number = Date.now, restored: Ite
       key,
       body_sha256: hashBody(body),
       status: response.status,
-      body: response.body,
+      // Text, so the stored row is readable JSON; also a copy, as the response's bytes go back to a pool once sent.
+      body: decoder.decode(response.body),
       expires_at: new Date(now() + DAY_MS).toISOString()
     }),
     remember
   }
 }
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 
 const hashBody = (body: Uint8Array) => createHash("sha256").update(body).digest("hex")

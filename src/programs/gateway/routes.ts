@@ -8,12 +8,14 @@
  * @since 0.1.0
  */
 import { ByteSize, Effect, Redacted, Result } from "effect"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { HttpIncomingMessage, HttpRouter, HttpServerResponse } from "effect/http"
 import type { HttpServerRequest } from "effect/http"
 import { makeAuthenticator, mayUse } from "./auth.ts"
 import type { ApiKey } from "./auth.ts"
 import { oversizedEvent, parseJsonBody, parseNdjson } from "./body.ts"
 import type { Refusal } from "./body.ts"
+import { BufferPool } from "./byteWriter.ts"
 import type { GatewayConfig } from "./config.ts"
 import { deprecatedBatch } from "./deprecated.ts"
 import { ingest } from "./ingest.ts"
@@ -91,6 +93,8 @@ export const gatewayRoutes = (options: {
   const rateLimit = makeRateLimiter()
   const idempotency = makeIdempotencyStore(Date.now, store.idempotencyRecords)
   const decoder = new TextDecoder()
+  // A few batches' rows in flight at once; more concurrent batches allocate their own.
+  const pool = new BufferPool(12)
 
   /** Authentication, rate limit and contract lookup shared by every contract route. */
   const guard = (request: HttpServerRequest.HttpServerRequest, contractId: string | undefined) => {
@@ -149,12 +153,11 @@ export const gatewayRoutes = (options: {
           return json(422, { error: "idempotency_conflict", detail: "A different request body was already submitted with this Idempotency-Key." }, headers)
         }
         if (seen !== undefined) {
-          return HttpServerResponse.text(seen.body, { status: seen.status, contentType: "application/json", headers: { ...headers, "x-idempotency-replay": "true" } })
+          return HttpServerResponse.uint8Array(seen.body, { status: seen.status, contentType: "application/json", headers: { ...headers, "x-idempotency-replay": "true" } })
         }
       }
-      const text = decoder.decode(body.success)
       const ndjson = v1 && (request.headers["content-type"] ?? "").startsWith("application/x-ndjson")
-      const parsed = ndjson ? parseNdjson(text) : parseJsonBody(text)
+      const parsed = ndjson ? parseNdjson(body.success) : parseJsonBody(decoder.decode(body.success))
       if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
       const events = parsed.success.events
       if (events.length === 0) return fail({ status: 400, error: "Invalid request: Empty event batch" }, headers)
@@ -169,12 +172,15 @@ export const gatewayRoutes = (options: {
       const sourceIp = (request.headers["x-forwarded-for"]?.split(",")[0] ?? request.headers["x-real-ip"])?.trim() ?? null
       const decision = resolution._tag === "Deprecated"
         ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
-        : ingest({ contract, resolution, events, texts: parsed.success.texts, dryRun, atomic: flag(url, "atomic"), sourceIp, v1 })
+        : ingest({ contract, resolution, events, lines: parsed.success.lines, dryRun, atomic: flag(url, "atomic"), sourceIp, v1, pool })
       // The first answer to an Idempotency-Key is written with the batch, so a retry after a restart still finds it.
       const remembered = scopedKey === undefined || dryRun ? undefined : idempotency.record(scopedKey, body.success, { status: decision.status, body: decision.body })
       yield* store.persist(contract.id, remembered === undefined ? decision.writes : { ...decision.writes, idempotency: [remembered] })
+      decision.release?.()
       if (remembered !== undefined) idempotency.remember(remembered)
-      return HttpServerResponse.text(decision.body, { status: decision.status, contentType: "application/json", headers })
+      // "finish": Node has handed the last byte to the OS; an aborted response never reuses its buffer.
+      if (decision.releaseBody !== undefined) NodeHttpServerRequest.toServerResponse(request).once("finish", decision.releaseBody)
+      return HttpServerResponse.uint8Array(decision.body, { status: decision.status, contentType: "application/json", headers })
     })
 
   const listQuarantine = (request: HttpServerRequest.HttpServerRequest) =>

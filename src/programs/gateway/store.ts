@@ -48,16 +48,17 @@ export interface ReplayStamp {
 }
 
 /**
- * A row already serialized (the ingest path serializes each event once and
- * uses the text for the response and the stored row alike).
+ * Rows already serialized as JSON Lines bytes, each line ending in a newline:
+ * the ingest path builds a batch's accepted, quarantine and audit rows
+ * directly as bytes.
  *
  * @since 0.1.0
  * @category models
  */
-export class JsonText {
-  readonly json: string
-  constructor(json: string) {
-    this.json = json
+export class JsonLines {
+  readonly bytes: Uint8Array
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes
   }
 }
 
@@ -68,16 +69,20 @@ export class JsonText {
  * @category models
  */
 export interface Writes {
-  readonly accepted?: ReadonlyArray<Record<string, unknown> | JsonText>
+  readonly accepted?: ReadonlyArray<Record<string, unknown>> | JsonLines
   readonly quarantine?: ReadonlyArray<QuarantineRow>
-  readonly audit?: ReadonlyArray<Record<string, unknown> | JsonText>
+  /** The same quarantine rows already serialized: written instead of serializing `quarantine`, which is still indexed. */
+  readonly quarantineLines?: JsonLines
+  readonly audit?: ReadonlyArray<Record<string, unknown>> | JsonLines
   readonly replays?: ReadonlyArray<ReplayStamp>
   readonly idempotency?: ReadonlyArray<IdempotencyRecord>
 }
 
 const encoder = new TextEncoder()
-const jsonl = (rows: ReadonlyArray<unknown>) =>
-  encoder.encode(rows.map((row) => row instanceof JsonText ? row.json : JSON.stringify(row)).join("\n") + "\n")
+const jsonl = (rows: ReadonlyArray<unknown> | JsonLines) =>
+  rows instanceof JsonLines
+    ? rows.bytes
+    : encoder.encode(rows.map((row) => JSON.stringify(row)).join("\n") + "\n")
 
 /**
  * @since 0.1.0
@@ -120,8 +125,8 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
     return day === undefined || day >= yesterday
   })
 
-  const write = (kind: string, contractId: string, items: ReadonlyArray<unknown> | undefined) => {
-    if (items === undefined || items.length === 0) return Effect.void
+  const write = (kind: string, contractId: string, items: ReadonlyArray<unknown> | JsonLines | undefined) => {
+    if (items === undefined || (items instanceof JsonLines ? items.bytes : items).length === 0) return Effect.void
     const now = new Date()
     const url = `${base}${kind}/${contractId}/${now.toISOString().slice(0, 10)}/${now.getTime()}-${randomUUID()}.jsonl`
     return Effect.asVoid(client.write(url, jsonl(items)))
@@ -132,7 +137,7 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
     persist: (contractId: string, writes: Writes) =>
       Effect.all([
         write("accepted", contractId, writes.accepted),
-        write("quarantine", contractId, writes.quarantine),
+        write("quarantine", contractId, writes.quarantineLines ?? writes.quarantine),
         write("audit", contractId, writes.audit),
         write("replays", contractId, writes.replays),
         write("idempotency", contractId, writes.idempotency)

@@ -116,6 +116,47 @@ layer(servedGateway(dir))("gateway over real HTTP", (it) => {
       assert.match(broken.body["error"], /^NDJSON parse error at line 1: /)
     }))
 
+  it.effect("NDJSON without transforms: events stored and echoed as sent (CRLF, blanks around, non-ASCII), one audit row each", () =>
+    Effect.gen(function*() {
+      const events = [{ id: "p_1", amount: 1, note: "café ☕ \u00e9 \"q\"" }, { id: "bad", amount: -2 }, { id: "p_2", amount: 2.5 }]
+      const body = `  ${JSON.stringify(events[0])}\r\n\n${JSON.stringify(events[1])}\r\n\t${JSON.stringify(events[2])}  \n`
+      const r = yield* post("/v1/ingest/plain", body, { key: KEYS.all, contentType: "application/x-ndjson" })
+      assert.strictEqual(r.status, 207)
+      const results = r.body["results"] as Array<any>
+      assert.deepStrictEqual(results.map((x) => [x.index, x.passed, x.forwarded, x.transformed_event]), [
+        [0, true, true, events[0]],
+        [1, false, false, events[1]],
+        [2, true, true, events[2]]
+      ])
+      const accepted = stored("accepted", "plain")
+      assert.deepStrictEqual(accepted.map((row) => row.event), [events[0], events[2]])
+      const [quarantined] = stored("quarantine", "plain")
+      assert.deepStrictEqual(quarantined, {
+        id: results[1].quarantine_id,
+        contract_id: "plain",
+        contract_version: "1",
+        raw_event: events[1],
+        violation_details: results[1].violations,
+        violation_count: 2,
+        source_ip: null,
+        quarantined_at: quarantined.quarantined_at,
+        replay_of_quarantine_id: null
+      })
+      const audit = stored("audit", "plain")
+      assert.deepStrictEqual(audit.map((row) => [row.event_id, row.passed, row.violation_count, row.violation_details, row.validation_us]), [
+        [accepted[0].id, true, 0, [], results[0].validation_us],
+        [quarantined.id, false, 2, results[1].violations, results[1].validation_us],
+        [accepted[1].id, true, 0, [], results[2].validation_us]
+      ])
+      const ids = [...accepted, quarantined, ...audit].flatMap((row) => [row.id, row.event_id ?? row.id])
+      for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      assert.strictEqual(new Set(ids).size, 6) // three events' rows, three audit rows
+      assert.deepStrictEqual(Object.keys(audit[0]), [
+        "id", "event_id", "contract_id", "contract_version", "passed", "violation_count", "violation_details", "validation_us",
+        "source_ip", "source", "direction", "replay_of_quarantine_id", "created_at"
+      ])
+    }))
+
   it.effect("huge batches: > 1000 events on v0 is 400, > 10 MB on v1 is 413, an event > 1 MB is 413, empty is 400", () =>
     Effect.gen(function*() {
       const many = yield* post("/ingest/orders", Array.from({ length: 1001 }, (_, i) => good(i)), { key: KEYS.all })
@@ -133,6 +174,8 @@ layer(servedGateway(dir))("gateway over real HTTP", (it) => {
     Effect.gen(function*() {
       const headers = { "idempotency-key": "batch-42" }
       const first = yield* post("/v1/ingest/orders", [good(20)], { key: KEYS.all, headers })
+      // Batches in between reuse the gateway's buffers: the kept response must not change with them.
+      for (let i = 0; i < 3; i++) yield* post("/v1/ingest/orders", [good(22 + i), bad(22 + i)], { key: KEYS.all })
       const again = yield* post("/v1/ingest/orders", [good(20)], { key: KEYS.all, headers })
       assert.deepStrictEqual(again.body, first.body)
       assert.strictEqual(again.headers["x-idempotency-replay"], "true")

@@ -39,6 +39,15 @@ export const fixtureDir = () => {
   writeFileSync(join(dir, "orders-2.0.yaml"), ordersYaml("2.0", "    - {name: currency, type: string, enum: [EUR, USD]}\n"))
   writeFileSync(join(dir, "orders-3.0.yaml"), ordersYaml("3.0", "    - {name: channel, type: string}\n"))
   writeFileSync(join(dir, "drafts.yaml"), ordersYaml("0.1", ""))
+  // No transforms: the gateway copies each NDJSON event's bytes as sent into its response and rows.
+  writeFileSync(join(dir, "plain.yaml"), `version: "1"
+name: plain
+ontology:
+  entities:
+    - {name: id, type: string, pattern: "^p_[0-9]+$"}
+    - {name: amount, type: float, min: 0}
+    - {name: note, type: string, required: false}
+`)
   writeFileSync(join(dir, "gateway.yaml"), `storage: ./data
 rate_limit: {requests_per_second: 1000, burst: 100000}
 contracts:
@@ -50,6 +59,9 @@ contracts:
       - {file: orders-1.0.yaml, state: stable, promoted_at: "2026-01-01T00:00:00Z"}
       - {file: orders-2.0.yaml, state: stable, promoted_at: "2026-06-01T00:00:00Z"}
       - {file: orders-3.0.yaml, state: draft}
+  - id: plain
+    versions:
+      - {file: plain.yaml, state: stable}
   - id: drafts
     pii_salt_env: ORDERS_SALT
     versions:
