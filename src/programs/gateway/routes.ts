@@ -1,6 +1,6 @@
 /**
- * The gateway's HTTP routes (effect/http): ingest v0 and v1, quarantine
- * listing, replay (per contract and by event id) and replay history,
+ * The gateway's HTTP routes (effect/http): ingest v0 and v1 (envelope
+ * contracts too), egress, quarantine listing, replay (per contract and by event id) and replay history,
  * health. Every route but `/health` needs an API key (`x-api-key`) allowed
  * for the contract; every authenticated response carries the rate-limit
  * headers. Errors are `{"error": sentence, "status"}`.
@@ -18,6 +18,8 @@ import type { Refusal } from "./body.ts"
 import { BufferPool } from "./byteWriter.ts"
 import type { GatewayConfig } from "./config.ts"
 import { deprecatedBatch } from "./deprecated.ts"
+import { egress, parseDisposition } from "./egress.ts"
+import { ingestEnvelope, NOT_ONE_ENVELOPE } from "./envelope.ts"
 import { ingest } from "./ingest.ts"
 import { makeIdempotencyStore, makeRateLimiter } from "./limits.ts"
 import type { RateDecision } from "./limits.ts"
@@ -76,6 +78,26 @@ const pageSize = (url: URL) => {
   return Math.min(500, Math.max(1, Number.isFinite(limit) ? Math.floor(limit) : 100))
 }
 
+/** The version a request pins, first found of: `X-Contract-Version`, the path's `@version`, `?version=` (v1). */
+const pinOf = (
+  request: HttpServerRequest.HttpServerRequest,
+  pathPin: string,
+  queryPin: string
+): { version: string; source: PinSource } | undefined => {
+  const header = request.headers["x-contract-version"]?.trim() ?? ""
+  return header !== ""
+    ? { version: header, source: "header" }
+    : pathPin !== ""
+    ? { version: pathPin, source: "path" }
+    : queryPin !== ""
+    ? { version: queryPin, source: "query_param" }
+    : undefined
+}
+
+/** The caller's address as proxies report it (first `X-Forwarded-For` entry, else `X-Real-IP`). */
+const sourceIpOf = (request: HttpServerRequest.HttpServerRequest) =>
+  (request.headers["x-forwarded-for"]?.split(",")[0] ?? request.headers["x-real-ip"])?.trim() ?? null
+
 /**
  * The router layer of a gateway.
  *
@@ -129,16 +151,7 @@ export const gatewayRoutes = (options: {
       const guarded = guard(request, contractId)
       if (Result.isFailure(guarded)) return guarded.failure
       const { contract, headers } = guarded.success as { contract: ServedContract; headers: Record<string, string>; key: ApiKey }
-      const header = request.headers["x-contract-version"]?.trim()
-      const pathPin = !v1 && at !== -1 && at < target.length - 1 ? target.slice(at + 1) : undefined
-      const queryPin = v1 ? url.searchParams.get("version") ?? undefined : undefined
-      const pin: { version: string; source: PinSource } | undefined = header !== undefined && header !== ""
-        ? { version: header, source: "header" }
-        : pathPin !== undefined
-        ? { version: pathPin, source: "path" }
-        : queryPin !== undefined && queryPin !== ""
-        ? { version: queryPin, source: "query_param" }
-        : undefined
+      const pin = pinOf(request, !v1 && at !== -1 ? target.slice(at + 1) : "", v1 ? url.searchParams.get("version") ?? "" : "")
       const idempotencyKey = v1 ? request.headers["idempotency-key"] : undefined
       if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
         return fail({ status: 400, error: "Invalid request: Idempotency-Key is longer than 255 characters" }, headers)
@@ -169,9 +182,13 @@ export const gatewayRoutes = (options: {
       const resolution = resolveVersion(contract, pin)
       if (resolution._tag === "VersionNotFound") return fail({ status: 404, error: resolution.message }, headers)
       if (resolution._tag === "NoStable") return fail({ status: 409, error: resolution.message }, headers)
-      const sourceIp = (request.headers["x-forwarded-for"]?.split(",")[0] ?? request.headers["x-real-ip"])?.trim() ?? null
+      const sourceIp = sourceIpOf(request)
+      const envelope = resolution._tag === "Resolved" && resolution.version.compiled.validateEnvelope !== undefined
+      if (envelope && events.length !== 1) return fail({ status: 400, error: NOT_ONE_ENVELOPE }, headers)
       const decision = resolution._tag === "Deprecated"
         ? deprecatedBatch(contract, resolution, events, { dryRun, sourceIp, v1 })
+        : envelope
+        ? ingestEnvelope({ contract, version: resolution.version, payload: events[0], dryRun, atomic: flag(url, "atomic"), sourceIp })
         : ingest({ contract, resolution, events, lines: parsed.success.lines, dryRun, atomic: flag(url, "atomic"), sourceIp, v1, pool })
       // The first answer to an Idempotency-Key is written with the batch, so a retry after a restart still finds it.
       const remembered = scopedKey === undefined || dryRun ? undefined : idempotency.record(scopedKey, body.success, { status: decision.status, body: decision.body })
@@ -180,6 +197,37 @@ export const gatewayRoutes = (options: {
       if (remembered !== undefined) idempotency.remember(remembered)
       // "finish": Node has handed the last byte to the OS; an aborted response never reuses its buffer.
       if (decision.releaseBody !== undefined) NodeHttpServerRequest.toServerResponse(request).once("finish", decision.releaseBody)
+      return HttpServerResponse.uint8Array(decision.body, { status: decision.status, contentType: "application/json", headers })
+    })
+
+  const egressRoute = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const url = new URL(request.url, "http://gateway")
+      const target = decodeURIComponent((yield* HttpRouter.params)["target"] ?? "")
+      const at = target.indexOf("@")
+      const guarded = guard(request, at === -1 ? target : target.slice(0, at))
+      if (Result.isFailure(guarded)) return guarded.failure
+      const { contract, headers } = guarded.success as { contract: ServedContract; headers: Record<string, string> }
+      const disposition = parseDisposition(url.searchParams.get("disposition"))
+      if (typeof disposition !== "string") return fail(disposition, headers)
+      const body = yield* readBody(request, V1_BODY_LIMIT)
+      if (Result.isFailure(body)) return fail(body.failure, headers)
+      const parsed = parseJsonBody(decoder.decode(body.success))
+      if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
+      const records = parsed.success.events
+      if (records.length === 0) return fail({ status: 400, error: "Invalid request: Empty event batch" }, headers)
+      if (records.length > V0_MAX_EVENTS) {
+        return fail({ status: 400, error: `Invalid request: Batch too large: ${records.length} events, maximum is ${V0_MAX_EVENTS}` }, headers)
+      }
+      const resolution = resolveVersion(contract, pinOf(request, at === -1 ? "" : target.slice(at + 1), ""))
+      if (resolution._tag === "VersionNotFound") return fail({ status: 404, error: resolution.message }, headers)
+      if (resolution._tag === "NoStable") return fail({ status: 409, error: resolution.message }, headers)
+      if (resolution._tag === "Deprecated") {
+        return fail({ status: 400, error: `Invalid request: Version ${resolution.version.version} on contract ${contract.id} is deprecated; pin a stable version for egress` }, headers)
+      }
+      const dryRun = flag(url, "dry_run")
+      const decision = egress({ contract, version: resolution.version, records, disposition, dryRun, sourceIp: sourceIpOf(request) })
+      yield* store.persist(contract.id, decision.writes)
       return HttpServerResponse.uint8Array(decision.body, { status: decision.status, contentType: "application/json", headers })
     })
 
@@ -264,6 +312,7 @@ export const gatewayRoutes = (options: {
     yield* router.add("GET", "/health", json(200, { status: "ok", service: "strata-gateway" }))
     yield* router.add("POST", "/ingest/:target", ingestRoute(false))
     yield* router.add("POST", "/v1/ingest/:target", ingestRoute(true))
+    yield* router.add("POST", "/egress/:target", egressRoute)
     yield* router.add("GET", "/quarantine", listQuarantine)
     yield* router.add("POST", "/contracts/:contract/quarantine/replay", replayRoute)
     yield* router.add("GET", "/contracts/:contract/quarantine/:quarantine/replay-history", contractHistoryRoute)

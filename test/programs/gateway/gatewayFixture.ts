@@ -2,7 +2,8 @@
  * A gateway on 127.0.0.1 (ephemeral port) over a temporary directory: the
  * `orders` contract in four versions (0.9 deprecated, 1.0 and 2.0 stable
  * with fallback, 3.0 draft), a `drafts` contract with no stable version,
- * and three API keys.
+ * `plain` (no transforms), `listings` (an envelope contract), `profiles`
+ * (egress with `egress_leakage_mode: strip`), and three API keys.
  */
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Redacted } from "effect"
@@ -48,6 +49,24 @@ ontology:
     - {name: amount, type: float, min: 0}
     - {name: note, type: string, required: false}
 `)
+  // An envelope contract: one object per request, records under `data`, wrapper checked.
+  writeFileSync(join(dir, "listings.yaml"), `version: "1"
+name: listings
+envelope: {records_path: data, validate_wrapper: true}
+ontology:
+  entities:
+    - {name: id, type: string}
+    - {name: email, type: string, required: false, transform: {kind: redact}}
+`)
+  // For egress: undeclared fields are stripped before records leave.
+  writeFileSync(join(dir, "profiles.yaml"), `version: "1"
+name: profiles
+egress_leakage_mode: strip
+ontology:
+  entities:
+    - {name: id, type: string}
+    - {name: email, type: string, transform: {kind: redact}}
+`)
   writeFileSync(join(dir, "gateway.yaml"), `storage: ./data
 rate_limit: {requests_per_second: 1000, burst: 100000}
 contracts:
@@ -62,6 +81,14 @@ contracts:
   - id: plain
     versions:
       - {file: plain.yaml, state: stable}
+  - id: listings
+    pii_salt_env: ORDERS_SALT
+    versions:
+      - {file: listings.yaml, state: stable}
+  - id: profiles
+    pii_salt_env: ORDERS_SALT
+    versions:
+      - {file: profiles.yaml, state: stable}
   - id: drafts
     pii_salt_env: ORDERS_SALT
     versions:
