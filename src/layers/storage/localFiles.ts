@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { NodeStream } from "@effect/platform-node"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import { Effect, Exit, Stream } from "effect"
 import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"

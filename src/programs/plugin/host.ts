@@ -10,7 +10,10 @@
  *   5 s by default), up to `maxRestarts` times in a row; a restart that
  *   stays up for a minute resets the count.
  * - `health` asks the provider whenever the caller wants (the handshake
- *   checks it once at start).
+ *   checks it once at start). With `healthIntervalMillis`, the host also
+ *   asks on its own at that interval; a provider that answers not ready, or
+ *   does not answer within `healthTimeoutMillis`, is stopped and restarted
+ *   with the same backoff as a crash.
  * - Closing the scope stops it: the connection closes, SIGTERM, SIGKILL
  *   after 2 s, and the socket directory goes.
  *
@@ -31,7 +34,7 @@ import { handshake } from "./handshake.ts"
 import { serveHostCache } from "./hostCacheService.ts"
 import type { HostedKind } from "./handshake.ts"
 import { describeExit, ProviderHostError, spawnProvider, stopProcess, waitForSocket } from "./spawn.ts"
-import type { ProcessExit, SpawnOptions, Spawned } from "./spawn.ts"
+import type { SpawnOptions, Spawned } from "./spawn.ts"
 
 /**
  * @since 0.1.0
@@ -50,6 +53,10 @@ export interface LaunchOptions extends SpawnOptions {
   readonly maxBackoffMillis?: number
   /** SIGTERM to SIGKILL; default 2 s. */
   readonly stopGraceMillis?: number
+  /** Health checks every this many milliseconds (after each answer); none by default. */
+  readonly healthIntervalMillis?: number
+  /** How long a health check may take before it counts as failed; default 5 s. */
+  readonly healthTimeoutMillis?: number
   /** A cache the host offers the provider (GESTALT_CACHE_SOCKET), its keys namespaced by the provider's name. */
   readonly hostCache?: CacheShape
 }
@@ -83,6 +90,8 @@ interface Running {
   readonly close: () => void
   /** The calls in flight, failed at once when the process is gone. */
   readonly inFlight: InFlight
+  /** Set when the host counts the process as gone: what happened to it. */
+  down?: string
 }
 
 /**
@@ -124,12 +133,62 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
       return running
     })
 
-    const goneError = (exit: ProcessExit) =>
+    // What happened to a process, for messages: "exited with code 1", "failed its health check (...)".
+    const goneError = (what: string) =>
       new RpcError({
         code: Code.UNAVAILABLE,
         method: "call",
-        message: `The provider process '${options.name}' ${describeExit(exit)}; the host is restarting it.`
+        message: `The provider process '${options.name}' ${what}; the host is restarting it.`
       })
+
+    // The reason the process counts as down, or undefined while it answers ready.
+    const healthTimeout = options.healthTimeoutMillis ?? 5_000
+    const unhealthy = (running: Running): Effect.Effect<string | undefined> =>
+      checkHealth(running.channel, healthTimeout).pipe(
+        Effect.map(({ message, ready }) =>
+          ready ? undefined : `failed its health check (not ready${message === "" ? "" : `: ${message}`})`
+        ),
+        Effect.catch((error) =>
+          Effect.succeed(
+            error.code === Code.DEADLINE_EXCEEDED
+              ? `did not answer its health check within ${healthTimeout} ms`
+              : `failed its health check (${error.message})`
+          )
+        )
+      )
+    // Completes with the reason once a periodic check fails; never without an interval.
+    const healthFailure = (running: Running): Effect.Effect<string> => {
+      const interval = options.healthIntervalMillis
+      if (interval === undefined) return Effect.never
+      return Effect.gen(function*() {
+        while (true) {
+          yield* Effect.sleep(interval)
+          const reason = yield* unhealthy(running)
+          if (reason !== undefined) return reason
+        }
+      })
+    }
+    // New calls fail with the reason at once, and so do the calls in flight; `ready` waits for the next process.
+    const markDown = (running: Running, what: string): void => {
+      if (running.down !== undefined) return
+      running.down = what
+      state.current = undefined
+      state.ready = Deferred.makeUnsafe<void, ProviderHostError>()
+      state.down = goneError(what).message
+      // Each fail removes itself from the set; a Set iterator tolerates that.
+      for (const fail of running.inFlight) fail(goneError(what))
+    }
+    // Waits until the process exits, or fails a health check and is stopped; says which.
+    const downOf = (running: Running): Effect.Effect<string> =>
+      Effect.raceFirst(
+        Effect.map(Deferred.await(running.spawned.exited), describeExit),
+        Effect.flatMap(healthFailure(running), (reason) =>
+          Effect.logWarning(`The provider '${options.name}' ${reason}; the host stops and restarts it.`).pipe(
+            Effect.andThen(Effect.sync(() => markDown(running, reason))),
+            Effect.andThen(stopProcess(running.spawned, grace)),
+            Effect.as(reason)
+          ))
+      )
 
     // Watches the current process; on a crash restarts it with backoff, until maxRestarts in a row fail.
     const supervise = Effect.gen(function*() {
@@ -137,18 +196,14 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
       while (true) {
         const running = state.current!
         const startedAt = Date.now()
-        const exit = yield* Deferred.await(running.spawned.exited)
-        state.current = undefined
-        state.down = goneError(exit).message
-        state.ready = yield* Deferred.make<void, ProviderHostError>()
-        // Each fail removes itself from the set; a Set iterator tolerates that.
-        for (const fail of running.inFlight) fail(goneError(exit))
+        const what = yield* downOf(running)
+        markDown(running, what)
         running.close()
         if (Date.now() - startedAt > 60_000) backoff = options.initialBackoffMillis ?? 100
         let started: Running | undefined
         for (let attempt = 1; started === undefined; attempt++) {
           if (attempt > (options.maxRestarts ?? 5)) {
-            const message = `The provider '${options.name}' ${describeExit(exit)} and did not come back after ${
+            const message = `The provider '${options.name}' ${what} and did not come back after ${
               attempt - 1
             } restarts; the host gave up.`
             state.down = message
@@ -193,9 +248,9 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
           // The connection often drops before the exit is reported: then say that the process died.
           return running.channel.unary(method, request, callOptions).pipe(
             Effect.catchIf((error) => error.code === Code.UNAVAILABLE, (error) =>
-              Deferred.await(running.spawned.exited).pipe(
+              running.down !== undefined ? Effect.fail(goneError(running.down)) : Deferred.await(running.spawned.exited).pipe(
                 Effect.timeoutOption(250),
-                Effect.flatMap((exit) => Effect.fail(exit._tag === "Some" ? goneError(exit.value) : error))
+                Effect.flatMap((exit) => Effect.fail(exit._tag === "Some" ? goneError(describeExit(exit.value)) : error))
               ))
           )
         })
@@ -206,9 +261,20 @@ export const launch = (options: LaunchOptions): Effect.Effect<ProviderProcess, P
       pid: Effect.sync(() => state.current?.spawned.child.pid),
       restarts: Effect.sync(() => state.restarts),
       ready: Effect.suspend(() => Deferred.await(state.ready)),
-      health: channel.unary(ProviderLifecycle.method.healthCheck, {}).pipe(
-        Effect.map(({ message, ready }) => ({ ready, message })),
-        Effect.catchIf((error) => error.code === Code.UNIMPLEMENTED, () => Effect.succeed({ ready: true, message: "" }))
-      )
+      health: checkHealth(channel)
     }
   })
+
+/**
+ * Asks a provider whether it is ready (ProviderLifecycle.HealthCheck); one
+ * that does not serve the lifecycle (Gestalt's Go and Python SDKs) counts
+ * as ready.
+ */
+const checkHealth = (
+  channel: Channel,
+  timeoutMillis?: number
+): Effect.Effect<{ readonly ready: boolean; readonly message: string }, RpcError> =>
+  channel.unary(ProviderLifecycle.method.healthCheck, {}, timeoutMillis === undefined ? undefined : { timeoutMillis }).pipe(
+    Effect.map(({ message, ready }) => ({ ready, message })),
+    Effect.catchIf((error) => error.code === Code.UNIMPLEMENTED, () => Effect.succeed({ ready: true, message: "" }))
+  )

@@ -7,23 +7,13 @@
  *
  * @since 0.1.0
  */
-// The module alone: the package index loads HTTP, sockets and more that a provider does not need.
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Effect, Exit } from "effect"
-import { loadProvider } from "./load.ts"
-import { run } from "./runtime.ts"
+import { enableCompileCache } from "node:module"
 
 if (import.meta.main) {
-  const module = process.argv[2]
-  if (module === undefined) {
-    process.stderr.write("usage: node src/programs/plugin/main.ts MODULE (a module whose default export is a Provider)\n")
-    process.exit(2)
-  }
-  Effect.flatMap(loadProvider(module), (provider) => run(provider)).pipe(
-    Effect.tapError((error) => Effect.sync(() => process.stderr.write(`strata: ${error.message}\n`))),
-    NodeRuntime.runMain({
-      disableErrorReporting: true,
-      teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) || Exit.hasInterrupts(exit) ? 0 : 3)
-    })
-  )
+  // Start-up is mostly compiling modules: keep the compiled code on disk (NODE_COMPILE_CACHE, else the temp
+  // directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so that later starts skip it. Hence the import below
+  // comes after this line rather than at the top.
+  enableCompileCache()
+  const { serveModule } = await import("./serveModule.ts")
+  serveModule(process.argv[2])
 }

@@ -17,7 +17,6 @@
 import { Effect, Layer, Schedule, Schema } from "effect"
 import type { Scope } from "effect"
 import { writeFileSync } from "node:fs"
-import { stringify } from "yaml"
 import { cacheRoutes } from "../../protocol/server/cache.ts"
 import { serve } from "../../protocol/server/grpcServer.ts"
 import type { Route } from "../../protocol/server/grpcServer.ts"
@@ -119,8 +118,12 @@ export const writeCatalog = (provider: Provider, path: string): Effect.Effect<vo
       new ProviderRuntimeError({ message: `A ${provider.kind} provider has no catalog; only integration plugins do.` })
     )
   }
-  return Effect.try({
-    try: () => writeFileSync(path, stringify(catalogOf(provider.plugin))),
+  // yaml is imported here, not at the top: a serving provider never needs it and it is 70 modules to load.
+  return Effect.tryPromise({
+    try: async () => {
+      const { stringify } = await import("yaml")
+      writeFileSync(path, stringify(catalogOf(provider.plugin)))
+    },
     catch: (cause) => new ProviderRuntimeError({ message: `Cannot write the catalog to ${path}: ${String(cause)}`, cause })
   })
 }

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { NodeStream } from "@effect/platform-node"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import type { BlobItem, ContainerClient } from "@azure/storage-blob"
 import { Effect, Stream } from "effect"
 import { validateKey, validatePrefix } from "../../services/StorageKey.ts"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { NodeStream } from "@effect/platform-node"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import type { Bucket, File, FileMetadata } from "@google-cloud/storage"
 import { Effect, Option, Stream } from "effect"
 import { once } from "node:events"

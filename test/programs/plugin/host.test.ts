@@ -5,7 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as grpc from "@grpc/grpc-js"
 import { Effect, Fiber, Option } from "effect"
 import { spawn } from "node:child_process"
-import { existsSync, mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as RemotePlugin from "../../../src/protocol/client/integration.ts"
@@ -118,4 +118,55 @@ describe("provider host", () => {
       }).pipe(Effect.timeoutOption("30 seconds"))
       assert.isTrue(Option.isSome(code), "the provider exited")
     }), { timeout: 60_000 })
+
+  it.live("periodic health checks: a provider that answers not ready is restarted", () =>
+    Effect.gen(function*() {
+      const marker = join(mkdtempSync(join(tmpdir(), "strata-health-")), "unhealthy")
+      const provider = yield* launch({
+        kind: "integration",
+        name: "flaky",
+        ...serveCommand("flakyHealth"),
+        env: { STRATA_TEST_UNHEALTHY: marker },
+        healthIntervalMillis: 100,
+        initialBackoffMillis: 50
+      })
+      const client = RemotePlugin.make(provider.channel, "flaky")
+      const first = JSON.parse((yield* client.invoke("pid", {})).body).pid
+      yield* Effect.sleep("300 millis")
+      assert.strictEqual(yield* provider.restarts, 0, "healthy: left alone")
+      writeFileSync(marker, "")
+      while ((yield* provider.restarts) === 0) yield* Effect.sleep("50 millis")
+      yield* provider.ready
+      const second = JSON.parse((yield* client.invoke("pid", {})).body).pid
+      assert.notStrictEqual(second, first, "a new process")
+      assert.isFalse(existsSync(marker), "the old process saw the marker")
+    }).pipe(Effect.scoped), { timeout: 60_000 })
+
+  it.live("periodic health checks: a provider that does not answer is killed and restarted; calls in flight fail at once", () =>
+    Effect.gen(function*() {
+      const provider = yield* launch({
+        kind: "integration",
+        name: "flaky",
+        ...serveCommand("flakyHealth"),
+        healthIntervalMillis: 100,
+        healthTimeoutMillis: 500,
+        stopGraceMillis: 200,
+        initialBackoffMillis: 50
+      })
+      const client = RemotePlugin.make(provider.channel, "flaky")
+      const pid = (yield* provider.pid)!
+      process.kill(pid, "SIGSTOP")
+      const stuck = yield* Effect.result(client.invoke("pid", {}))
+      assert.strictEqual(stuck._tag, "Failure", "the call to the stopped process fails")
+      if (stuck._tag === "Failure") {
+        assert.strictEqual(
+          stuck.failure.message,
+          "The provider process 'flaky' did not answer its health check within 500 ms; the host is restarting it."
+        )
+      }
+      yield* provider.ready
+      assert.strictEqual(yield* provider.restarts, 1)
+      const again = JSON.parse((yield* client.invoke("pid", {})).body).pid
+      assert.notStrictEqual(again, pid, "a new process")
+    }).pipe(Effect.scoped), { timeout: 60_000 })
 })
