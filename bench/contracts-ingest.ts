@@ -5,7 +5,8 @@
  * (9 in 10 valid) go one after another over keep-alive HTTP on 127.0.0.1 to
  * `POST /v1/ingest/orders`; each is authenticated, rate limited, parsed,
  * validated, transformed, answered with per-event results, and its accepted,
- * quarantined and audit rows are written to a memory storage profile.
+ * quarantined and audit rows are written through StorageClient: once to a
+ * memory profile, once to a local directory on tmpfs.
  *
  * Baselines: ContractGate's published 86,000 events/s per core (a constant,
  * the target), and, measured in the same run, a bare `node:http` server that
@@ -20,7 +21,7 @@
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
@@ -41,10 +42,10 @@ import { createInterface } from "node:readline"
 const PUBLISHED = 86_000
 const CLIENT = fileURLToPath(new URL("./contracts-client.ts", import.meta.url))
 
-const gatewayDir = () => {
+const gatewayDir = (storage: string) => {
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-gateway-"))
   writeFileSync(join(dir, "orders.yaml"), CONTRACT_YAML)
-  writeFileSync(join(dir, "gateway.yaml"), `storage: msc://mem/gateway
+  writeFileSync(join(dir, "gateway.yaml"), `storage: ${storage}
 rate_limit: {requests_per_second: 100000, burst: 100000}
 contracts:
   - id: orders
@@ -56,8 +57,8 @@ api_keys:
 }
 
 /** Starts the gateway; returns its port and a way to stop it. */
-const startGateway = async () => {
-  const dir = gatewayDir()
+const startGateway = async (storage: string) => {
+  const dir = gatewayDir(storage)
   const scope = await Effect.runPromise(Scope.make())
   const routes = Layer.unwrap(Effect.gen(function*() {
     const client = yield* makeStorageClient({
@@ -118,33 +119,46 @@ const clientSide = (port: number): Side => {
   }
 }
 
+/** Where the gateway stores: a memory profile (every stored byte stays in this process's heap), and a local directory on tmpfs (or the temp dir). */
+const storages = () => {
+  const local = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "strata-bench-gateway-data-"))
+  return [{ label: "memory profile", storage: "msc://mem/gateway", cleanup: () => {} }, {
+    label: "local dir on tmpfs",
+    storage: local,
+    cleanup: () => rmSync(local, { recursive: true, force: true })
+  }]
+}
+
 export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
-  const gateway = await startGateway()
-  const bare = await startBare()
-  try {
-    const measured = await compare({
-      name: `gateway NDJSON ingest, ${BATCH}-event batches, 1 core`,
-      baseline: "node:http + JSON.parse per line only",
-      ops: BATCH * BATCHES,
-      ours: clientSide(gateway.port),
-      base: clientSide(bare.port),
-      repeats: 5,
-      clock: "cpu"
-    })
-    return [
-      measured,
-      {
-        name: `gateway NDJSON ingest, ${BATCH}-event batches, 1 core`,
+  const results: Array<BenchResult> = []
+  for (const { cleanup, label, storage } of storages()) {
+    const gateway = await startGateway(storage)
+    const bare = await startBare()
+    try {
+      const name = `gateway NDJSON ingest, ${BATCH}-event batches, 1 core, ${label}`
+      const measured = await compare({
+        name,
+        baseline: "node:http + JSON.parse per line only",
+        ops: BATCH * BATCHES,
+        ours: clientSide(gateway.port),
+        base: clientSide(bare.port),
+        repeats: 5,
+        clock: "cpu"
+      })
+      results.push(measured, {
+        name,
         baseline: "ContractGate published 86,000 events/s/core",
         ours: measured.ours,
         base: PUBLISHED,
         ratio: measured.ours / PUBLISHED,
         target: 1.0,
         samples: { ours: measured.samples.ours, base: [] }
-      }
-    ]
-  } finally {
-    await gateway.stop()
-    await bare.stop()
+      })
+    } finally {
+      await gateway.stop()
+      await bare.stop()
+      cleanup()
+    }
   }
+  return results
 }
