@@ -9,8 +9,8 @@
 import { Effect, Layer, Redacted, Schema } from "effect"
 import { HttpBody, HttpClient, HttpClientRequest } from "effect/http"
 import type { HttpClientResponse } from "effect/http"
-import { ContractClient, ContractClientError, IngestResponse, ReplayResponse } from "../services/ContractClient.ts"
-import type { ContractClientErrorReason, IngestOptions } from "../services/ContractClient.ts"
+import { ContractClient, ContractClientError, EgressResponse, IngestResponse, ReplayResponse } from "../services/ContractClient.ts"
+import type { ContractClientErrorReason, EgressOptions, IngestOptions } from "../services/ContractClient.ts"
 
 /**
  * @since 0.1.0
@@ -69,6 +69,7 @@ const answer = <A>(decode: (body: unknown) => Effect.Effect<A, Schema.SchemaErro
 
 const decodeIngest = Schema.decodeUnknownEffect(IngestResponse)
 const decodeReplay = Schema.decodeUnknownEffect(ReplayResponse)
+const decodeEgress = Schema.decodeUnknownEffect(EgressResponse)
 
 /**
  * @since 0.1.0
@@ -104,7 +105,20 @@ export const make = Effect.fnUntraced(function*(options: ContractClientOptions) 
     return yield* answer(decodeReplay, [200])(response)
   })
 
-  return ContractClient.of({ ingest, replay })
+  const egress = Effect.fn("ContractClient.egress")(function*(contractId: string, records: ReadonlyArray<unknown>, egressOptions: EgressOptions = {}) {
+    const params: Record<string, string> = {}
+    if (egressOptions.disposition !== undefined) params["disposition"] = egressOptions.disposition
+    if (egressOptions.dryRun === true) params["dry_run"] = "true"
+    const target = encodeURIComponent(contractId) + (egressOptions.version === undefined ? "" : `@${encodeURIComponent(egressOptions.version)}`)
+    const request = HttpClientRequest.post(`${base}/egress/${target}`, {
+      urlParams: params,
+      body: HttpBody.text(JSON.stringify(records), "application/json")
+    })
+    const response = yield* send(request)
+    return yield* answer(decodeEgress, [200, 207, 422])(response)
+  })
+
+  return ContractClient.of({ ingest, replay, egress })
 })
 
 /**

@@ -113,6 +113,45 @@ export const ReplayResponse = Schema.Struct({
 export type ReplayResponse = typeof ReplayResponse.Type
 
 /**
+ * The answer of `POST /egress/{id}`: the records that may leave
+ * (`payload`, transformed and guarded) and one outcome per record.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const EgressResponse = Schema.Struct({
+  total: Schema.Number,
+  passed: Schema.Number,
+  failed: Schema.Number,
+  dry_run: Schema.Boolean,
+  disposition: Schema.Literals(["block", "fail", "tag"]),
+  egress_leakage_mode: Schema.Literals(["off", "strip", "fail"]),
+  resolved_version: Schema.String,
+  payload: Schema.Array(Schema.Unknown),
+  outcomes: Schema.Array(Schema.Struct({
+    index: Schema.Number,
+    passed: Schema.Boolean,
+    violations: Schema.Array(Violation),
+    action: Schema.Literals(["included", "blocked", "rejected", "tagged"]),
+    validation_us: Schema.Number,
+    stripped_fields: Schema.optional(Schema.Array(Schema.String))
+  }))
+})
+export type EgressResponse = typeof EgressResponse.Type
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface EgressOptions {
+  /** Pin a version (`@version` in the path); default: the newest stable. */
+  readonly version?: string | undefined
+  /** `block` (default): failing records stay; `fail`: none leave if any fails; `tag`: all leave, failures marked. */
+  readonly disposition?: "block" | "fail" | "tag" | undefined
+  readonly dryRun?: boolean | undefined
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -143,6 +182,12 @@ export interface ContractClientShape {
     ids: ReadonlyArray<string>,
     options?: { readonly targetVersion?: string | undefined }
   ) => Effect.Effect<ReplayResponse, ContractClientError>
+  /** Checks outbound records (`POST /egress/{contractId}`); a `fail` disposition with a failure answers too (status 422), not an error. */
+  readonly egress: (
+    contractId: string,
+    records: ReadonlyArray<unknown>,
+    options?: EgressOptions
+  ) => Effect.Effect<EgressResponse, ContractClientError>
 }
 
 /**

@@ -52,4 +52,16 @@ layer(servedGateway(fixtureDir()))("ContractClient over real HTTP", (it) => {
       const replayed = yield* client.replay("orders", [id], { targetVersion: "1.0" })
       assert.deepStrictEqual([replayed.replayed, replayed.results[0]!.outcome, replayed.target_version_source], [1, "replayed", "explicit"])
     }))
+
+  it.effect("egress: the records that may leave and an outcome each; a fail disposition's 422 is an answer", () =>
+    Effect.gen(function*() {
+      const client = yield* clientWith(KEYS.all)
+      const shipped = yield* client.egress("profiles", [{ id: "p1", email: "a@example.com", score: 1 }, { email: "b" }])
+      assert.deepStrictEqual(shipped.payload, [{ id: "p1", email: "<REDACTED>" }])
+      assert.deepStrictEqual(shipped.outcomes.map((outcome) => [outcome.action, outcome.stripped_fields ?? []]), [["included", ["score"]], ["blocked", []]])
+      const failed = yield* client.egress("profiles", [{ email: "b" }], { disposition: "fail", version: "1", dryRun: true })
+      assert.deepStrictEqual([failed.failed, failed.payload, failed.dry_run, failed.resolved_version], [1, [], true, "1"])
+      const unknown = yield* Effect.flip(client.egress("profiles", [{}], { version: "9" }))
+      assert.strictEqual(unknown.reason, "NotFound")
+    }))
 })
