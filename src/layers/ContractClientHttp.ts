@@ -9,7 +9,15 @@
 import { Effect, Layer, Redacted, Schema } from "effect"
 import { HttpBody, HttpClient, HttpClientRequest } from "effect/http"
 import type { HttpClientResponse } from "effect/http"
-import { ContractClient, ContractClientError, EgressResponse, IngestResponse, ReplayResponse } from "../services/ContractClient.ts"
+import {
+  ContractClient,
+  ContractClientError,
+  EgressResponse,
+  IngestResponse,
+  ReplayEventsResponse,
+  ReplayHistoryEntry,
+  ReplayResponse
+} from "../services/ContractClient.ts"
 import type { ContractClientErrorReason, EgressOptions, IngestOptions } from "../services/ContractClient.ts"
 
 /**
@@ -70,6 +78,8 @@ const answer = <A>(decode: (body: unknown) => Effect.Effect<A, Schema.SchemaErro
 const decodeIngest = Schema.decodeUnknownEffect(IngestResponse)
 const decodeReplay = Schema.decodeUnknownEffect(ReplayResponse)
 const decodeEgress = Schema.decodeUnknownEffect(EgressResponse)
+const decodeReplayEvents = Schema.decodeUnknownEffect(ReplayEventsResponse)
+const decodeHistory = Schema.decodeUnknownEffect(Schema.Array(ReplayHistoryEntry))
 
 /**
  * @since 0.1.0
@@ -105,6 +115,25 @@ export const make = Effect.fnUntraced(function*(options: ContractClientOptions) 
     return yield* answer(decodeReplay, [200])(response)
   })
 
+  const replayEvents = Effect.fn("ContractClient.replayEvents")(function*(
+    eventIds: ReadonlyArray<string>,
+    replayOptions: { readonly version?: string | undefined; readonly contractId?: string | undefined } = {}
+  ) {
+    const body = {
+      event_ids: eventIds,
+      ...(replayOptions.version === undefined ? {} : { version: replayOptions.version }),
+      ...(replayOptions.contractId === undefined ? {} : { contract_id: replayOptions.contractId })
+    }
+    const response = yield* send(HttpClientRequest.post(`${base}/quarantine/replay`, { body: HttpBody.text(JSON.stringify(body), "application/json") }))
+    return yield* answer(decodeReplayEvents, [200])(response)
+  })
+
+  const replayHistory = Effect.fn("ContractClient.replayHistory")(function*(contractId: string, quarantineId: string) {
+    const path = `${base}/contracts/${encodeURIComponent(contractId)}/quarantine/${encodeURIComponent(quarantineId)}/replay-history`
+    const response = yield* send(HttpClientRequest.get(path))
+    return yield* answer(decodeHistory, [200])(response)
+  })
+
   const egress = Effect.fn("ContractClient.egress")(function*(contractId: string, records: ReadonlyArray<unknown>, egressOptions: EgressOptions = {}) {
     const params: Record<string, string> = {}
     if (egressOptions.disposition !== undefined) params["disposition"] = egressOptions.disposition
@@ -118,7 +147,7 @@ export const make = Effect.fnUntraced(function*(options: ContractClientOptions) 
     return yield* answer(decodeEgress, [200, 207, 422])(response)
   })
 
-  return ContractClient.of({ ingest, replay, egress })
+  return ContractClient.of({ ingest, replay, replayEvents, replayHistory, egress })
 })
 
 /**

@@ -113,6 +113,55 @@ export const ReplayResponse = Schema.Struct({
 export type ReplayResponse = typeof ReplayResponse.Type
 
 /**
+ * The answer of `POST /quarantine/replay`: one outcome per id, in the order
+ * given (unknown, already replayed and out-of-scope ids: `passed: false`,
+ * no violations).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ReplayEventsResponse = Schema.Struct({
+  replayed: Schema.Number,
+  outcomes: Schema.Array(Schema.Struct({
+    event_id: Schema.String,
+    version: Schema.String,
+    passed: Schema.Boolean,
+    violations: Schema.Array(Violation),
+    replayed_at: Schema.String
+  }))
+})
+export type ReplayEventsResponse = typeof ReplayEventsResponse.Type
+
+/**
+ * One entry of a quarantined event's replay history (`kind`: the source row,
+ * a failed replay, the passing replay).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ReplayHistoryEntry = Schema.Union([
+  Schema.Struct({
+    kind: Schema.Literal("source"),
+    id: Schema.String,
+    contract_version: Schema.String,
+    status: Schema.Literals(["pending", "replayed"]),
+    violation_count: Schema.Number,
+    replayed_at: Schema.NullOr(Schema.String),
+    replayed_into_audit_id: Schema.NullOr(Schema.String),
+    created_at: Schema.String
+  }),
+  Schema.Struct({
+    kind: Schema.Literal("failed_replay"),
+    id: Schema.String,
+    contract_version: Schema.String,
+    violation_count: Schema.Number,
+    created_at: Schema.String
+  }),
+  Schema.Struct({ kind: Schema.Literal("passed_replay"), id: Schema.String, contract_version: Schema.String, created_at: Schema.String })
+])
+export type ReplayHistoryEntry = typeof ReplayHistoryEntry.Type
+
+/**
  * The answer of `POST /egress/{id}`: the records that may leave
  * (`payload`, transformed and guarded) and one outcome per record.
  *
@@ -182,6 +231,16 @@ export interface ContractClientShape {
     ids: ReadonlyArray<string>,
     options?: { readonly targetVersion?: string | undefined }
   ) => Effect.Effect<ReplayResponse, ContractClientError>
+  /** Replays quarantined events by id across contracts (`POST /quarantine/replay`). */
+  readonly replayEvents: (
+    eventIds: ReadonlyArray<string>,
+    options?: { readonly version?: string | undefined; readonly contractId?: string | undefined }
+  ) => Effect.Effect<ReplayEventsResponse, ContractClientError>
+  /** A quarantined event's replay history (`GET /contracts/{id}/quarantine/{quarantineId}/replay-history`). */
+  readonly replayHistory: (
+    contractId: string,
+    quarantineId: string
+  ) => Effect.Effect<ReadonlyArray<ReplayHistoryEntry>, ContractClientError>
   /** Checks outbound records (`POST /egress/{contractId}`); a `fail` disposition with a failure answers too (status 422), not an error. */
   readonly egress: (
     contractId: string,

@@ -51,6 +51,12 @@ layer(servedGateway(fixtureDir()))("ContractClient over real HTTP", (it) => {
       const id = strict.results[0]!.quarantine_id!
       const replayed = yield* client.replay("orders", [id], { targetVersion: "1.0" })
       assert.deepStrictEqual([replayed.replayed, replayed.results[0]!.outcome, replayed.target_version_source], [1, "replayed", "explicit"])
+      const history = yield* client.replayHistory("orders", id)
+      assert.deepStrictEqual(history.map((entry) => entry.kind), ["source", "passed_replay"])
+      const again = yield* client.replayEvents([id, "00000000-0000-4000-8000-000000000000"], { version: "1.0" })
+      assert.deepStrictEqual(again.outcomes.map((outcome) => [outcome.event_id, outcome.passed]), [[id, false], ["00000000-0000-4000-8000-000000000000", false]])
+      const malformed = yield* Effect.flip(client.replayEvents(["nope"]))
+      assert.strictEqual(malformed.reason, "InvalidRequest")
     }))
 
   it.effect("egress: the records that may leave and an outcome each; a fail disposition's 422 is an answer", () =>
