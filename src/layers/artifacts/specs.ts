@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import { Effect, Predicate, Schema } from "effect"
 import { createHash } from "node:crypto"
 import { ArtifactError } from "../../services/Artifacts.ts"
 import type { AnyArtifactType } from "../../services/Artifacts.ts"
@@ -44,9 +44,6 @@ export interface EncodedSpec {
   readonly path?: string | undefined
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 const invalid = (message: string, cause?: unknown) =>
   new ArtifactError({ reason: "InvalidSpec", message, ...(cause === undefined ? {} : { cause }) })
 
@@ -74,7 +71,7 @@ const pathOf = (value: unknown): Effect.Effect<string, ArtifactError> => {
  */
 export const canonicalJson = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  if (isRecord(value)) {
+  if (Predicate.isObject(value)) {
     const keys = Object.keys(value).toSorted()
     return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`
   }
@@ -102,7 +99,7 @@ export const encodeSpec = (
   input: unknown
 ): Effect.Effect<EncodedSpec, ArtifactError> =>
   Effect.gen(function*() {
-    if (!isRecord(input)) {
+    if (!Predicate.isObject(input)) {
       const got = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input
       return yield* invalid(`A ${type.name} spec must be an object, got ${got}.`)
     }
@@ -118,7 +115,7 @@ export const encodeSpec = (
       try: () => JSON.parse(JSON.stringify(Schema.encodeUnknownSync(type.spec)(decoded))) as unknown,
       catch: (cause) => invalid(`The ${type.name} spec cannot be written as JSON: ${String(cause)}`, cause)
     })
-    if (!isRecord(full)) return yield* invalid(`The spec schema of ${type.name} must describe an object.`)
+    if (!Predicate.isObject(full)) return yield* invalid(`The spec schema of ${type.name} must describe an object.`)
     // Artisan stores `_path_` among the given keys, where it was given.
     const stored: Record<string, unknown> = path === undefined ? full : { ...full, [PATH_KEY]: `${ROOT_PREFIX}${path}` }
     const given = Object.keys(input).filter((key) => key !== TYPE_KEY && Object.hasOwn(stored, key))
@@ -138,7 +135,7 @@ export const typeOfSpec = (
   scope: ReadonlyMap<string, AnyArtifactType>,
   spec: unknown
 ): Effect.Effect<AnyArtifactType, ArtifactError> => {
-  if (!isRecord(spec) || typeof spec[TYPE_KEY] !== "string") {
+  if (!Predicate.isObject(spec) || typeof spec[TYPE_KEY] !== "string") {
     return Effect.fail(invalid(`A spec must be an object with a string "type" naming one of: ${[...scope.keys()].join(", ")}.`))
   }
   const type = scope.get(spec[TYPE_KEY])

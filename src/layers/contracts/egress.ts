@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { Predicate } from "effect"
 import type { CompiledContract, ValidationResult, Violation } from "../../services/Contracts.ts"
 
 /**
@@ -57,7 +58,7 @@ const leakage = (field: string): Violation => ({
 const guard = (compiled: CompiledContract, declared: ReadonlySet<string>, record: unknown) => {
   const transformed = compiled.transform(record)
   if ((compiled.contract.egress_leakage_mode ?? "off") === "off") return { record: transformed, stripped: [] }
-  if (typeof transformed !== "object" || transformed === null || Array.isArray(transformed)) return { record: transformed, stripped: [] }
+  if (!Predicate.isObject(transformed)) return { record: transformed, stripped: [] }
   const stripped = Object.keys(transformed).filter((key) => !declared.has(key))
   if (stripped.length === 0) return { record: transformed, stripped }
   const kept: Record<string, unknown> = { ...transformed }

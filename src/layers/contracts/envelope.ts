@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { Predicate } from "effect"
 import type {
   Contract,
   EnvelopeRecordViolation,
@@ -28,9 +29,6 @@ const wrapperViolation = (field: string, kind: ViolationKind, message: string): 
   kind
 })
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 /** The wrapper's own violations (`success`, `pagination`), in the reference's order and words. */
 const wrapperViolations = (wrapper: Record<string, unknown>): Array<EnvelopeRecordViolation> => {
   const found: Array<EnvelopeRecordViolation> = []
@@ -41,7 +39,7 @@ const wrapperViolations = (wrapper: Record<string, unknown>): Array<EnvelopeReco
   }
   const pagination = wrapper["pagination"]
   if (pagination === undefined) return found
-  if (!isObject(pagination)) {
+  if (!Predicate.isObject(pagination)) {
     found.push(wrapperViolation("pagination", "type_mismatch", `Wrapper field 'pagination' must be an object, got ${jsonType(pagination)}`))
     return found
   }
@@ -72,7 +70,7 @@ const strip = ({ field, kind, message }: EnvelopeRecordViolation): Violation => 
  * @category envelopes
  */
 export const envelopeRecords = (envelope: Envelope, payload: unknown): ReadonlyArray<unknown> | undefined => {
-  const records = isObject(payload) ? payload[envelope.records_path] : undefined
+  const records = Predicate.isObject(payload) ? payload[envelope.records_path] : undefined
   return Array.isArray(records) ? records : undefined
 }
 
@@ -85,7 +83,7 @@ export const envelopeRecords = (envelope: Envelope, payload: unknown): ReadonlyA
  * @category envelopes
  */
 export const envelopeProblems = (envelope: Envelope, payload: unknown): ReadonlyArray<EnvelopeRecordViolation> => {
-  if (!isObject(payload)) return [wrapperViolation("<root>", "type_mismatch", "Envelope payload must be a JSON object")]
+  if (!Predicate.isObject(payload)) return [wrapperViolation("<root>", "type_mismatch", "Envelope payload must be a JSON object")]
   const problems = envelope.validate_wrapper === true ? wrapperViolations(payload) : []
   const key = envelope.records_path
   const records = payload[key]

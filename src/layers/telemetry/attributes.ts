@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Effect, Predicate } from "effect"
 import { hostname } from "node:os"
 import { ConfigError } from "../../services/StorageConfig.ts"
 
@@ -34,9 +34,6 @@ const UNSUPPORTED_MSC_TYPES: Readonly<Record<string, string>> = {
   thread: "there are no threads to describe in this runtime"
 }
 
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 const configError = (path: string, message: string): ConfigError =>
   new ConfigError({ message, path })
 
@@ -45,8 +42,8 @@ const stringEntries = (
   path: string,
   options: unknown
 ): Effect.Effect<ReadonlyArray<readonly [string, string]>, ConfigError> => {
-  const attributes = isRecord(options) ? options["attributes"] : undefined
-  if (!isRecord(attributes)) {
+  const attributes = Predicate.isObject(options) ? options["attributes"] : undefined
+  if (!Predicate.isObject(attributes)) {
     return Effect.fail(configError(`${path}.options.attributes`, "expected a mapping of attribute names to strings"))
   }
   const entries: Array<readonly [string, string]> = []
@@ -131,7 +128,7 @@ export const resolveMetricAttributes = (
 ): Effect.Effect<Record<string, string>, ConfigError> =>
   Effect.gen(function*() {
     const metrics = opentelemetry?.["metrics"]
-    const providers = isRecord(metrics) ? metrics["attributes"] : undefined
+    const providers = Predicate.isObject(metrics) ? metrics["attributes"] : undefined
     if (providers === undefined) return {}
     if (!Array.isArray(providers)) {
       return yield* configError("opentelemetry.metrics.attributes", "expected a list of {type, options}")
@@ -139,9 +136,9 @@ export const resolveMetricAttributes = (
     const out: Record<string, string> = {}
     for (const [index, spec] of providers.entries()) {
       const path = `opentelemetry.metrics.attributes[${index}]`
-      const type: unknown = isRecord(spec) ? spec["type"] : undefined
+      const type: unknown = Predicate.isObject(spec) ? spec["type"] : undefined
       if (typeof type !== "string") return yield* configError(`${path}.type`, "expected a provider type")
-      Object.assign(out, yield* resolveOne(path, type, isRecord(spec) ? spec["options"] : undefined, env))
+      Object.assign(out, yield* resolveOne(path, type, Predicate.isObject(spec) ? spec["options"] : undefined, env))
     }
     return out
   })

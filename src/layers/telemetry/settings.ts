@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { Predicate } from "effect"
 import { defaultSampler, samplerSettings } from "./sampler.ts"
 import type { SamplerSettings } from "./sampler.ts"
 import { defaultSpanLimits, type SpanLimits, spanLimitsSettings } from "./spanLimits.ts"
@@ -82,9 +83,7 @@ export const disabledSettings: TelemetrySettings = {
 type Env = Readonly<Record<string, string | undefined>>
 
 const record = (value: unknown): Readonly<Record<string, unknown>> | undefined =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Readonly<Record<string, unknown>>
-    : undefined
+  Predicate.isObject(value) ? value : undefined
 
 const nonEmpty = (value: string | undefined): string | undefined => {
   const trimmed = value?.trim()

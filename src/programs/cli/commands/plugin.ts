@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect, Schema } from "effect"
+import { Console, Effect, Predicate, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { stringify } from "yaml"
 import { loadProvider } from "../../plugin/load.ts"
@@ -75,7 +75,7 @@ const parseParams = (text: string): Effect.Effect<Record<string, unknown>, Plugi
     catch: (cause) =>
       new PluginCommandError({ message: `--params is not JSON: ${(cause as Error).message}`, exitCode: ExitCode.usage })
   }).pipe(Effect.flatMap((value) =>
-    typeof value === "object" && value !== null && !Array.isArray(value)
+    Predicate.isObject(value)
       ? Effect.succeed(value as Record<string, unknown>)
       : Effect.fail(new PluginCommandError({ message: "--params must be a JSON object.", exitCode: ExitCode.usage }))
   ))
