@@ -9,7 +9,7 @@
 import { Schema } from "effect"
 import { closedOptions, makeOnDemand } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
-import { PositiveInt } from "./objectStore.ts"
+import { PositiveInt, PositiveSeconds } from "./objectStore.ts"
 
 /**
  * Options of the `azure` provider type: MSC's names, plus the strata
@@ -29,7 +29,7 @@ export const AzureOptions = closedOptions({
   connection_string: Schema.optional(Schema.String),
   account_name: Schema.optional(Schema.String),
   account_key: Schema.optional(Schema.String),
-  timeout: Schema.optional(Schema.Number.check(Schema.isGreaterThan(0)))
+  timeout: Schema.optional(PositiveSeconds)
 })
 export type AzureOptions = typeof AzureOptions.Type
 

@@ -9,7 +9,7 @@
 import { Schema } from "effect"
 import { closedOptions, makeOnDemand } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
-import { PositiveInt } from "./objectStore.ts"
+import { PositiveInt, PositiveSeconds } from "./objectStore.ts"
 
 /**
  * Options of the `gcs` provider type: MSC's names, plus the strata extension
@@ -29,7 +29,7 @@ export const GcsOptions = closedOptions({
   max_concurrency: Schema.optional(PositiveInt),
   max_pool_connections: Schema.optional(PositiveInt),
   rust_client: Schema.optional(Schema.Unknown),
-  timeout: Schema.optional(Schema.Number.check(Schema.isGreaterThan(0)))
+  timeout: Schema.optional(PositiveSeconds)
 })
 export type GcsOptions = typeof GcsOptions.Type
 

@@ -22,6 +22,14 @@ import { pastTheEnd } from "../../services/StorageRead.ts"
 export const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
 
 /**
+ * A duration option in seconds (timeouts): any number above zero.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const PositiveSeconds = Schema.Number.check(Schema.isGreaterThan(0))
+
+/**
  * A base path split into the bucket (or container) and the key prefix under
  * it (`""`, or ending with "/").
  *

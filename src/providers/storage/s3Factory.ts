@@ -9,9 +9,8 @@
 import { Schema } from "effect"
 import { closedOptions, makeOnDemand } from "../../services/ProviderRegistry.ts"
 import type { ProviderFactory } from "../../services/ProviderRegistry.ts"
-import { PositiveInt } from "./objectStore.ts"
+import { PositiveInt, PositiveSeconds } from "./objectStore.ts"
 
-const Seconds = Schema.Number.check(Schema.isGreaterThan(0))
 const ChecksumMode = Schema.Literals(["when_supported", "when_required"])
 
 /**
@@ -31,8 +30,8 @@ export const S3Options = closedOptions({
   request_checksum_calculation: Schema.optional(ChecksumMode),
   response_checksum_validation: Schema.optional(ChecksumMode),
   max_pool_connections: Schema.optional(PositiveInt),
-  connect_timeout: Schema.optional(Seconds),
-  read_timeout: Schema.optional(Seconds),
+  connect_timeout: Schema.optional(PositiveSeconds),
+  read_timeout: Schema.optional(PositiveSeconds),
   retries: Schema.optional(Schema.Unknown),
   s3: Schema.optional(closedOptions({ addressing_style: Schema.optional(Schema.Literals(["path", "virtual", "auto"])) })),
   checksum_algorithm: Schema.optional(Schema.Literals(["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"])),
