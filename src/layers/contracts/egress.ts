@@ -11,6 +11,7 @@
  */
 import { Predicate } from "effect"
 import type { CompiledContract, ValidationResult, Violation } from "../../services/Contracts.ts"
+import { Messages } from "./messages.ts"
 
 /**
  * @since 0.1.0
@@ -48,12 +49,6 @@ export interface EgressDecision {
   readonly status: 200 | 207 | 422
 }
 
-const leakage = (field: string): Violation => ({
-  field,
-  kind: "leakage_violation",
-  message: `Undeclared field '${field}' found in egress payload (egress_leakage_mode=fail); field stripped from response`
-})
-
 /** The transformed record without its undeclared top-level fields, and their names. */
 const guard = (compiled: CompiledContract, declared: ReadonlySet<string>, record: unknown) => {
   const transformed = compiled.transform(record)
@@ -77,7 +72,7 @@ export const decideEgress = (compiled: CompiledContract, records: ReadonlyArray<
   const failOnLeak = compiled.contract.egress_leakage_mode === "fail"
   const guarded = records.map((record) => guard(compiled, declared, record))
   const results = compiled.validateBatch(records).map((result, index): ValidationResult => {
-    const leaks = failOnLeak ? guarded[index]!.stripped.map(leakage) : []
+    const leaks = failOnLeak ? guarded[index]!.stripped.map(Messages.leakage) : []
     return leaks.length === 0 ? result : { passed: false, violations: [...result.violations, ...leaks] }
   })
   const failed = results.filter((result) => !result.passed).length

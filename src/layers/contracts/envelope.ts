@@ -15,47 +15,35 @@ import type {
   EnvelopeRecordViolation,
   EnvelopeResult,
   ValidationResult,
-  Violation,
-  ViolationKind
+  Violation
 } from "../../services/Contracts.ts"
-import { jsonType } from "./messages.ts"
+import { Messages } from "./messages.ts"
 
 type Envelope = NonNullable<Contract["envelope"]>
 
-const wrapperViolation = (field: string, kind: ViolationKind, message: string): EnvelopeRecordViolation => ({
-  record_index: 0,
-  field,
-  message,
-  kind
-})
+/** A violation of the envelope itself: the reference reports it at record 0. */
+const atEnvelope = (violation: Violation): EnvelopeRecordViolation => ({ record_index: 0, ...violation })
 
 /** The wrapper's own violations (`success`, `pagination`), in the reference's order and words. */
-const wrapperViolations = (wrapper: Record<string, unknown>): Array<EnvelopeRecordViolation> => {
-  const found: Array<EnvelopeRecordViolation> = []
+const wrapperViolations = (wrapper: { readonly [key: string]: unknown }): Array<Violation> => {
+  const found: Array<Violation> = []
   const success = wrapper["success"]
-  if (success === undefined) found.push(wrapperViolation("success", "missing_required_field", "Wrapper field 'success' is missing"))
-  else if (typeof success !== "boolean") {
-    found.push(wrapperViolation("success", "type_mismatch", `Wrapper field 'success' must be boolean, got ${jsonType(success)}`))
-  }
+  if (success === undefined) found.push(Messages.wrapperMissing("success", "field 'success'"))
+  else if (typeof success !== "boolean") found.push(Messages.wrapperType("success", "field 'success'", "boolean", success))
   const pagination = wrapper["pagination"]
   if (pagination === undefined) return found
   if (!Predicate.isObject(pagination)) {
-    found.push(wrapperViolation("pagination", "type_mismatch", `Wrapper field 'pagination' must be an object, got ${jsonType(pagination)}`))
+    found.push(Messages.wrapperType("pagination", "field 'pagination'", "an object", pagination))
     return found
   }
   for (const key of ["page", "limit", "total"]) {
     const value = pagination[key]
-    if (value === undefined) {
-      found.push(wrapperViolation(`pagination.${key}`, "missing_required_field", `Wrapper pagination field '${key}' is missing`))
-    } else if (typeof value !== "number") {
-      found.push(wrapperViolation(`pagination.${key}`, "type_mismatch", `Wrapper pagination field '${key}' must be a number, got ${jsonType(value)}`))
-    }
+    if (value === undefined) found.push(Messages.wrapperMissing(`pagination.${key}`, `pagination field '${key}'`))
+    else if (typeof value !== "number") found.push(Messages.wrapperType(`pagination.${key}`, `pagination field '${key}'`, "a number", value))
   }
   const hasMore = pagination["hasMore"]
   if (hasMore !== undefined && typeof hasMore !== "boolean") {
-    found.push(
-      wrapperViolation("pagination.hasMore", "type_mismatch", `Wrapper pagination field 'hasMore' must be boolean, got ${jsonType(hasMore)}`)
-    )
+    found.push(Messages.wrapperType("pagination.hasMore", "pagination field 'hasMore'", "boolean", hasMore))
   }
   return found
 }
@@ -83,15 +71,13 @@ export const envelopeRecords = (envelope: Envelope, payload: unknown): ReadonlyA
  * @category envelopes
  */
 export const envelopeProblems = (envelope: Envelope, payload: unknown): ReadonlyArray<EnvelopeRecordViolation> => {
-  if (!Predicate.isObject(payload)) return [wrapperViolation("<root>", "type_mismatch", "Envelope payload must be a JSON object")]
+  if (!Predicate.isObject(payload)) return [atEnvelope(Messages.envelopeNotObject())]
   const problems = envelope.validate_wrapper === true ? wrapperViolations(payload) : []
   const key = envelope.records_path
   const records = payload[key]
-  if (records === undefined) problems.push(wrapperViolation(key, "missing_required_field", `Envelope key '${key}' is missing`))
-  else if (!Array.isArray(records)) {
-    problems.push(wrapperViolation(key, "type_mismatch", `Envelope key '${key}' must be an array, got ${jsonType(records)}`))
-  }
-  return problems
+  if (records === undefined) problems.push(Messages.envelopeKeyMissing(key))
+  else if (!Array.isArray(records)) problems.push(Messages.envelopeKeyNotArray(key, records))
+  return problems.map(atEnvelope)
 }
 
 /**

@@ -5,6 +5,7 @@
  * `JSON.stringify`: both escape quotes, backslashes and control characters).
  *
  * These helpers run only when a violation is found, never on the happy path.
+ * Envelope wrapper and egress leakage messages are here too.
  *
  * @since 0.1.0
  */
@@ -114,7 +115,22 @@ export const Messages = {
       "undeclared_field",
       `Field '${key}' is not declared in the contract ontology. Compliance mode rejects undeclared fields.`
     ),
-  notObject: () => violation("<root>", "type_mismatch", "Event must be a JSON object")
+  notObject: () => violation("<root>", "type_mismatch", "Event must be a JSON object"),
+  /** Egress with `egress_leakage_mode: fail`. */
+  leakage: (field: string) =>
+    violation(
+      field,
+      "leakage_violation",
+      `Undeclared field '${field}' found in egress payload (egress_leakage_mode=fail); field stripped from response`
+    ),
+  /** Envelope batches: `what` is `field 'success'` or `pagination field 'page'`. */
+  wrapperMissing: (path: string, what: string) => violation(path, "missing_required_field", `Wrapper ${what} is missing`),
+  wrapperType: (path: string, what: string, expected: string, value: unknown) =>
+    violation(path, "type_mismatch", `Wrapper ${what} must be ${expected}, got ${jsonType(value)}`),
+  envelopeNotObject: () => violation("<root>", "type_mismatch", "Envelope payload must be a JSON object"),
+  envelopeKeyMissing: (key: string) => violation(key, "missing_required_field", `Envelope key '${key}' is missing`),
+  envelopeKeyNotArray: (key: string, value: unknown) =>
+    violation(key, "type_mismatch", `Envelope key '${key}' must be an array, got ${jsonType(value)}`)
 } as const
 
 /**
