@@ -1,6 +1,6 @@
 /**
  * The real `strata` executable exporting to a real OTLP/HTTP receiver (a
- * node:http server on 127.0.0.1 decoding the exporters' JSON).
+ * node:http server on 127.0.0.1 decoding the exporters' protobuf or JSON).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { type OtlpSpan, type OtlpValue, spansOfRequest } from "../support/otlpTraces.ts"
 import { freePort } from "../support/ports.ts"
 
 const MAIN = fileURLToPath(new URL("../../src/programs/cli/main.ts", import.meta.url))
@@ -36,18 +37,6 @@ const runStrata = (args: ReadonlyArray<string>, cwd: string, env: Record<string,
     child.on("close", (code) => resolve({ code, stdout, stderr }))
   })
 
-interface OtlpValue {
-  readonly stringValue?: string
-  readonly intValue?: number | string
-}
-interface OtlpSpan {
-  readonly name: string
-  readonly traceId: string
-  readonly spanId: string
-  readonly parentSpanId?: string
-  readonly attributes?: ReadonlyArray<{ readonly key: string; readonly value: OtlpValue }>
-}
-
 interface Receiver {
   readonly url: string
   readonly spans: Array<OtlpSpan>
@@ -66,12 +55,11 @@ const startReceiver = (): Promise<Receiver> =>
       request.on("data", (chunk: Buffer) => chunks.push(chunk))
       request.on("end", () => {
         paths.push(`${request.method} ${request.url} ${request.headers["content-type"]}`)
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}")
+        const bytes = Buffer.concat(chunks)
         if (request.url === "/v1/traces") {
-          for (const resource of body.resourceSpans ?? []) {
-            for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []))
-          }
+          spans.push(...spansOfRequest(request.headers["content-type"], bytes))
         } else if (request.url === "/v1/metrics") {
+          const body = JSON.parse(bytes.toString("utf8") || "{}")
           for (const resource of body.resourceMetrics ?? []) {
             for (const scope of resource.scopeMetrics ?? []) {
               for (const metric of scope.metrics ?? []) metricNames.add(metric.name)
@@ -129,17 +117,21 @@ describe("Telemetry over OTLP/HTTP", () => {
     }
   })
 
-  it("exports the CLI's root span, the storage spans under it and the storage metrics", async () => {
+  it.each([
+    { protocol: "http/protobuf", contentType: "application/x-protobuf" },
+    { protocol: "http/json", contentType: "application/json" }
+  ])("exports the CLI's root span, the storage spans under it and the storage metrics ($protocol)", async ({ protocol, contentType }) => {
     const receiver = await startReceiver()
     const dir = tree()
     try {
       const run = await runStrata(["cp", "-r", "src", "dst"], dir, {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol,
         OTEL_METRIC_EXPORT_INTERVAL: "100"
       })
       assert.strictEqual(run.code, 0, run.stderr)
       assert.strictEqual(fs.readFileSync(path.join(dir, "dst", "sub", "b.txt"), "utf8"), "beta")
-      assert.isTrue(receiver.paths.some((line) => line.startsWith("POST /v1/traces application/json")))
+      assert.isTrue(receiver.paths.some((line) => line.startsWith(`POST /v1/traces ${contentType}`)), receiver.paths.join("; "))
 
       const roots = receiver.spans.filter((span) => span.name === "strata cp")
       assert.strictEqual(roots.length, 1)
@@ -150,6 +142,9 @@ describe("Telemetry over OTLP/HTTP", () => {
 
       const storage = receiver.spans.filter((span) => span.name.startsWith("StorageProvider."))
       assert.isAbove(storage.length, 0)
+      const copyOfB = storage.find((span) => attribute(span, "strata.storage.key")?.stringValue?.endsWith("b.txt"))
+      assert.isDefined(copyOfB, storage.map((span) => span.name).join(", "))
+      assert.strictEqual(attribute(copyOfB!, "strata.storage.status")?.stringValue, "success")
       const byId = new Map(receiver.spans.map((span) => [span.spanId, span]))
       for (const span of storage) {
         assert.strictEqual(span.traceId, root.traceId, span.name)

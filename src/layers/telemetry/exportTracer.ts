@@ -1,7 +1,6 @@
 /**
  * The Effect tracer used when telemetry exports traces: light spans of our
- * own, handed to the OpenTelemetry SDK's span processors (batching, the OTLP
- * exporter, the `OTEL_BSP_*` settings) only when they end.
+ * own, handed to the exporters only when they end.
  *
  * `@effect/opentelemetry`'s tracer makes every Effect span through the SDK's
  * `Tracer.startSpan`: a context lookup, the sampler, an SDK span object with
@@ -11,8 +10,9 @@
  * slices of a pre-filled random buffer (`spanIds.ts`), attributes go into a
  * plain object, the sampling decision is made once at the start
  * (`sampler.ts`, same decisions as the SDK's), and an unsampled span records
- * nothing. At the end a sampled span becomes one `ReadableSpan`-shaped
- * record, which is what the processors and exporters read.
+ * nothing. At the end a sampled span goes to the sinks: the OTLP protobuf
+ * batch exporter encodes it at once (`spanBatchExporter.ts`), the SDK's
+ * span processors (console, OTLP JSON) get one `ReadableSpan`-shaped record.
  *
  * Error status is the SDK tracer's: a failure sets status ERROR with the
  * first error's message and an `exception` event per error; an interruption
@@ -36,12 +36,22 @@ import { type SpanLimits, truncated } from "./spanLimits.ts"
  * @category models
  */
 export interface ExportTracerOptions {
-  readonly processors: ReadonlyArray<SpanProcessor>
-  readonly resource: Resource
-  readonly scope: ReadableSpan["instrumentationScope"]
+  /** Where sampled spans go when they end. */
+  readonly sinks: ReadonlyArray<SpanSink>
   /** Whether a span of `traceId` is sampled, given its parent's decision (see `sampler.ts`). */
   readonly sample: (traceId: string, parentSampled: boolean | undefined) => boolean
   readonly limits: SpanLimits
+}
+
+/**
+ * Receives each sampled span once, when it ends, with its OpenTelemetry
+ * status; it must not keep the span (its exit holds the operation's result).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SpanSink {
+  readonly spanEnded: (span: ExportSpan, endTime: bigint, status: SpanStatus) => void
 }
 
 const KINDS: Record<Tracer.SpanKind, OtelSpanKind> = {
@@ -66,8 +76,13 @@ const isPrimitiveArray = (array: ReadonlyArray<unknown>): boolean => {
     array.every((item) => typeof item === type)
 }
 
-/** An OpenTelemetry attribute value for any Effect attribute value (as `@effect/opentelemetry` converts them). */
-const attributeValue = (value: unknown): AttributeValue => {
+/**
+ * An OpenTelemetry attribute value for any Effect attribute value (as `@effect/opentelemetry` converts them).
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const attributeValue = (value: unknown): AttributeValue => {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value
   if (typeof value === "bigint") return value.toString()
   if (Array.isArray(value) && isPrimitiveArray(value)) return value.slice() as AttributeValue
@@ -117,7 +132,7 @@ class FinishedSpan implements ReadableSpan {
   readonly droppedEventsCount: number
   readonly droppedLinksCount: number
   readonly context: SpanContext
-  constructor(span: ExportSpan, endTime: bigint, status: SpanStatus, options: ExportTracerOptions) {
+  constructor(span: ExportSpan, endTime: bigint, status: SpanStatus, options: ProcessorSinkOptions) {
     this.name = span.name
     this.kind = KINDS[span.kind]
     this.context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED }
@@ -127,7 +142,7 @@ class FinishedSpan implements ReadableSpan {
     this.duration = hrTimeBetween(this.startTime, this.endTime)
     this.status = status
     this.attributes = span.otelAttributes
-    const { linkCount } = options.limits
+    const { linkCount } = options
     this.links = span.links.length === 0
       ? NONE
       : span.links.slice(0, linkCount).map((link) => ({
@@ -236,8 +251,8 @@ export class ExportSpan implements Tracer.Span {
     if (this.status._tag === "Ended") return
     this.status = { _tag: "Ended", startTime: this.startTime, endTime, exit }
     if (!this.sampled) return
-    const finished = new FinishedSpan(this, endTime, this.outcome(endTime, exit), this.options)
-    for (const processor of this.options.processors) processor.onEnd(finished)
+    const status = this.outcome(endTime, exit)
+    for (const sink of this.options.sinks) sink.spanEnded(this, endTime, status)
   }
 
   /** The span status, with the failure's exception events. */
@@ -266,8 +281,32 @@ export class ExportSpan implements Tracer.Span {
 }
 
 /**
- * The tracer: makes `ExportSpan`s and hands the sampled ones to the
- * processors when they end.
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProcessorSinkOptions {
+  readonly resource: Resource
+  readonly scope: ReadableSpan["instrumentationScope"]
+  readonly linkCount: number
+}
+
+/**
+ * A sink handing each span to OpenTelemetry SDK span processors (the
+ * console exporter, OTLP/HTTP JSON) as a `ReadableSpan` record.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const processorSink = (processors: ReadonlyArray<SpanProcessor>, options: ProcessorSinkOptions): SpanSink => ({
+  spanEnded: (span, endTime, status) => {
+    const finished = new FinishedSpan(span, endTime, status, options)
+    for (const processor of processors) processor.onEnd(finished)
+  }
+})
+
+/**
+ * The tracer: makes `ExportSpan`s and hands the sampled ones to the sinks
+ * when they end.
  *
  * @since 0.1.0
  * @category constructors

@@ -10,16 +10,18 @@
  * inside their spans get them as parents. Without a context manager that
  * work reads nothing back, yet it cost most of a traced 4 KiB storage read
  * (`bench/storage-instrumentation.ts`), so then the export tracer is used:
- * it hands finished spans to the same span processors.
+ * it hands finished spans to the same exporters.
  *
  * @since 0.1.0
  */
 import * as OtelTracer from "@effect/opentelemetry/OtelTracer"
 import * as Resource from "@effect/opentelemetry/Resource"
 import { context, createContextKey } from "@opentelemetry/api"
-import type { SpanProcessor } from "@opentelemetry/sdk-trace-base"
+import type { Resource as OtelResource } from "@opentelemetry/resources"
 import { Effect, Layer, Tracer, Version } from "effect"
+import type { Scope } from "effect"
 import * as ExportTracer from "./exportTracer.ts"
+import type { ProcessorSinkOptions } from "./exportTracer.ts"
 import { makeSamplingDecision, type SamplerSettings } from "./sampler.ts"
 import type { SpanLimits } from "./spanLimits.ts"
 
@@ -36,16 +38,19 @@ export const otelContextPropagates = (): boolean =>
   context.with(context.active().setValue(probeKey, true), () => context.active().getValue(probeKey) === true)
 
 /**
- * The Effect tracer exporting through `processors` (the same the
- * `OtelTracerProvider` was built with: it owns their flush and shutdown),
- * chosen when the layer is built, with the same sampler and span limits as
- * the provider's. Needs an `OtelTracerProvider` and the resource.
+ * The Effect tracer exporting through the sinks `makeSinks` builds (scoped:
+ * a sink may flush when the layer closes), chosen when the layer is built,
+ * with the same sampler and span limits as the `OtelTracerProvider`'s, which
+ * is used instead when a context manager is registered.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (
-  processors: ReadonlyArray<SpanProcessor>,
+  makeSinks: (
+    resource: OtelResource,
+    scope: ProcessorSinkOptions["scope"]
+  ) => Effect.Effect<ReadonlyArray<ExportTracer.SpanSink>, never, Scope.Scope>,
   sampler: SamplerSettings,
   limits: SpanLimits
 ): Layer.Layer<OtelTracer.OtelTracer, never, OtelTracer.OtelTracerProvider | Resource.Resource> =>
@@ -53,12 +58,7 @@ export const layer = (
     Tracer.Tracer,
     Effect.gen(function*() {
       if (otelContextPropagates()) return yield* OtelTracer.make
-      return ExportTracer.make({
-        processors,
-        resource: yield* Resource.Resource,
-        scope: { name: "effect", version: Version.getCurrentVersion() },
-        sample: makeSamplingDecision(sampler),
-        limits
-      })
+      const sinks = yield* makeSinks(yield* Resource.Resource, { name: "effect", version: Version.getCurrentVersion() })
+      return ExportTracer.make({ sinks, sample: makeSamplingDecision(sampler), limits })
     })
   ).pipe(Layer.provideMerge(OtelTracer.layerTracer))

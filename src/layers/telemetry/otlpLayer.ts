@@ -1,10 +1,12 @@
 /**
  * The telemetry exporter layer: Effect's tracer and metrics bridged to the
- * OpenTelemetry JS SDK and exported over OTLP/HTTP (JSON) or to the console.
- * Spans are made by strata's export tracer and handed to the SDK's span
- * processors when they end (see `otelTracerLayer.ts`); the SDK tracer
- * provider is still built, for the auto-instrumentation case and because it
- * owns the processors' flush and shutdown.
+ * OpenTelemetry JS SDK and exported over OTLP/HTTP or to the console.
+ * Spans are made by strata's export tracer (see `otelTracerLayer.ts`); over
+ * OTLP protobuf (the default) it encodes and batches them itself
+ * (`spanBatchExporter.ts`), for JSON and the console it hands them to the
+ * SDK's span processors. The SDK tracer provider is still built, with the
+ * same exporters, for the auto-instrumentation case; it owns its
+ * processors' flush and shutdown. Metrics go as OTLP/HTTP JSON.
  *
  * Exporting never fails or slows the traced program: spans go through a
  * batch processor with a bounded queue (spans beyond `maxQueueSize` are
@@ -21,6 +23,8 @@ import * as OtelMetrics from "@effect/opentelemetry/OtelMetrics"
 import * as Resource from "@effect/opentelemetry/Resource"
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http"
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto"
+import type { Resource as OtelResource } from "@opentelemetry/resources"
 import { ConsoleMetricExporter, type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import {
   BatchSpanProcessor,
@@ -29,10 +33,14 @@ import {
   type SpanExporter,
   type SpanProcessor
 } from "@opentelemetry/sdk-trace-base"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
+import type { Scope } from "effect"
+import { processorSink, type ProcessorSinkOptions, type SpanSink } from "./exportTracer.ts"
+import { requestFrame } from "./otlpSpanEncoder.ts"
 import * as OtelTracerLayer from "./otelTracerLayer.ts"
 import { makeSampler } from "./sampler.ts"
 import type { TelemetrySettings } from "./settings.ts"
+import { otlpHttpSender, SpanBatchExporter } from "./spanBatchExporter.ts"
 
 /**
  * @since 0.1.0
@@ -101,22 +109,68 @@ const quietReader = <R extends MetricReader>(reader: R): R => {
   return reader
 }
 
-const spanProcessors = (settings: TelemetrySettings, options: TelemetryLayerOptions): Array<SpanProcessor> =>
+/** One trace exporter: its SDK span processor and, for OTLP protobuf, the export tracer's own batch exporter. */
+interface TraceExport {
+  readonly processor: SpanProcessor
+  readonly protobuf: boolean
+}
+
+const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOptions): Array<TraceExport> =>
   settings.traces.exporters.map((kind) => {
     const counts: SpanCounts = { ended: 0, exported: 0 }
-    const exporter = kind === "otlp"
-      ? new OTLPTraceExporter({ url: settings.traces.endpoint, timeoutMillis: settings.exportTimeoutMillis })
-      : new ConsoleSpanExporter()
-    return new GuardedSpanProcessor(
+    const config = { url: settings.traces.endpoint, timeoutMillis: settings.exportTimeoutMillis }
+    const protobuf = kind === "otlp" && settings.tracesProtocol === "http/protobuf"
+    const exporter = kind === "console"
+      ? new ConsoleSpanExporter()
+      : protobuf
+      ? new OTLPProtoTraceExporter(config)
+      : new OTLPTraceExporter(config)
+    const processor = new GuardedSpanProcessor(
       new BatchSpanProcessor(countingExporter(exporter, counts), {
         maxQueueSize: settings.maxQueueSize,
-        maxExportBatchSize: Math.min(512, settings.maxQueueSize),
-        scheduledDelayMillis: 1_000,
+        maxExportBatchSize: maxExportBatchSize(settings),
+        scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
         exportTimeoutMillis: settings.exportTimeoutMillis
       }),
       counts,
       options.onDroppedSpans
     )
+    return { processor, protobuf }
+  })
+
+const SCHEDULED_DELAY_MILLIS = 1_000
+const maxExportBatchSize = (settings: TelemetrySettings) => Math.min(512, settings.maxQueueSize)
+
+/**
+ * The export tracer's sinks: its own batch exporter for OTLP protobuf (closed
+ * with the layer: a final flush bounded by the shutdown time limit), the SDK
+ * processor otherwise.
+ */
+const exportSinks = (
+  exports: ReadonlyArray<TraceExport>,
+  settings: TelemetrySettings,
+  options: TelemetryLayerOptions
+) =>
+(resource: OtelResource, scope: ProcessorSinkOptions["scope"]): Effect.Effect<Array<SpanSink>, never, Scope.Scope> =>
+  Effect.forEach(exports, ({ processor, protobuf }) => {
+    if (!protobuf) {
+      return Effect.succeed(processorSink([processor], { resource, scope, linkCount: settings.spanLimits.linkCount }))
+    }
+    const sender = otlpHttpSender(settings.traces.endpoint, settings.exportTimeoutMillis)
+    const exporter = new SpanBatchExporter({
+      maxQueueSize: settings.maxQueueSize,
+      maxExportBatchSize: maxExportBatchSize(settings),
+      scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
+      linkCount: settings.spanLimits.linkCount,
+      frame: requestFrame(resource.attributes, scope)
+    }, sender.send)
+    const close = Effect.promise(() => exporter.forceFlush().then(() => sender.shutdown()).catch(() => undefined)).pipe(
+      Effect.timeoutOption(settings.shutdownTimeoutMillis),
+      Effect.andThen(Effect.sync(() => {
+        if (exporter.dropped > 0) options.onDroppedSpans?.(exporter.dropped)
+      }))
+    )
+    return Effect.as(Effect.addFinalizer(() => close), exporter)
   })
 
 const metricReaders = (settings: TelemetrySettings): Array<MetricReader> =>
@@ -145,14 +199,15 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
     serviceVersion: "0.1.0",
     attributes: { ...settings.resourceAttributes }
   })
-  const processors = spanProcessors(settings, options)
+  const exports = traceExports(settings, options)
+  const processors = exports.map((entry) => entry.processor)
   const readers = metricReaders(settings)
   const shutdownTimeout = settings.shutdownTimeoutMillis
   const [first, ...rest] = processors
   const tracing = first === undefined
     ? Layer.empty
     : Layer.provide(
-      OtelTracerLayer.layer(processors, settings.sampler, settings.spanLimits),
+      OtelTracerLayer.layer(exportSinks(exports, settings, options), settings.sampler, settings.spanLimits),
       NodeSdk.layerTracerProvider([first, ...rest], {
         shutdownTimeout,
         sampler: makeSampler(settings.sampler),

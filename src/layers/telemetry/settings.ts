@@ -48,6 +48,12 @@ export interface TelemetrySettings {
   readonly sampler: SamplerSettings
   /** Attributes, events and links kept per span (`OTEL_SPAN_*_LIMIT`). */
   readonly spanLimits: SpanLimits
+  /**
+   * How traces go over OTLP/HTTP (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else
+   * `OTEL_EXPORTER_OTLP_PROTOCOL`): protobuf, the specification's default
+   * and MSC's, or JSON. Metrics always go as JSON.
+   */
+  readonly tracesProtocol: "http/protobuf" | "http/json"
 }
 
 /**
@@ -77,7 +83,8 @@ export const disabledSettings: TelemetrySettings = {
   exportTimeoutMillis: 2_000,
   shutdownTimeoutMillis: 2_000,
   sampler: defaultSampler,
-  spanLimits: defaultSpanLimits
+  spanLimits: defaultSpanLimits,
+  tracesProtocol: "http/protobuf"
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -191,6 +198,20 @@ export const telemetrySettings = (
     millis("opentelemetry.metrics.reader.options.export_timeout_millis", fileReader?.["export_timeout_millis"]) ??
     disabledSettings.exportTimeoutMillis
 
+  const protocol = (name: string): "http/protobuf" | "http/json" | undefined => {
+    const value = nonEmpty(env[name])
+    if (value === undefined) return undefined
+    if (value === "http/protobuf" || value === "http/json") return value
+    warn(
+      value === "grpc"
+        ? `ignoring ${name}=grpc: strata exports over OTLP/HTTP; using http/protobuf`
+        : `ignoring ${name}=${JSON.stringify(value)}: expected http/protobuf or http/json`
+    )
+    return undefined
+  }
+  const tracesProtocol = protocol("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? protocol("OTEL_EXPORTER_OTLP_PROTOCOL") ??
+    disabledSettings.tracesProtocol
+
   const resourceAttributes = parseResourceAttributes(env["OTEL_RESOURCE_ATTRIBUTES"], warn)
   const serviceName = nonEmpty(env["OTEL_SERVICE_NAME"]) ?? resourceAttributes["service.name"] ?? "strata"
 
@@ -213,7 +234,8 @@ export const telemetrySettings = (
       metrics,
       exportTimeoutMillis,
       sampler: samplerSettings(env, warn),
-      spanLimits: spanLimitsSettings(env, warn)
+      spanLimits: spanLimitsSettings(env, warn),
+      tracesProtocol
     },
     warnings
   }

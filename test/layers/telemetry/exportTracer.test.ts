@@ -20,9 +20,13 @@ const exported = <A, E>(
   Effect.gen(function*() {
     const exporter = new InMemorySpanExporter()
     const tracer = ExportTracer.make({
-      processors: [new SimpleSpanProcessor(exporter)],
-      resource,
-      scope: { name: "effect", version: "test" },
+      sinks: [
+        ExportTracer.processorSink([new SimpleSpanProcessor(exporter)], {
+          resource,
+          scope: { name: "effect", version: "test" },
+          linkCount: limits.linkCount
+        })
+      ],
       sample: makeSamplingDecision(sampler),
       limits
     })

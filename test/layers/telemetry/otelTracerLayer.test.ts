@@ -5,6 +5,7 @@ import { context, trace } from "@opentelemetry/api"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node"
 import { Effect, Layer } from "effect"
+import * as ExportTracer from "../../../src/layers/telemetry/exportTracer.ts"
 import * as OtelTracerLayer from "../../../src/layers/telemetry/otelTracerLayer.ts"
 import { defaultSampler } from "../../../src/layers/telemetry/sampler.ts"
 import { defaultSpanLimits } from "../../../src/layers/telemetry/spanLimits.ts"
@@ -12,7 +13,9 @@ import { defaultSpanLimits } from "../../../src/layers/telemetry/spanLimits.ts"
 const exporter = new InMemorySpanExporter()
 const processor = new SimpleSpanProcessor(exporter)
 const provider = new NodeTracerProvider({ spanProcessors: [processor] })
-const tracerLayer = OtelTracerLayer.layer([processor], defaultSampler, defaultSpanLimits).pipe(
+const sinks = (resource: Parameters<typeof ExportTracer.processorSink>[1]["resource"], scope: { readonly name: string }) =>
+  Effect.succeed([ExportTracer.processorSink([processor], { resource, scope, linkCount: defaultSpanLimits.linkCount })])
+const tracerLayer = OtelTracerLayer.layer(sinks, defaultSampler, defaultSpanLimits).pipe(
   Layer.provide(Layer.succeed(OtelTracer.OtelTracerProvider, provider)),
   Layer.provide(Resource.layer({ serviceName: "otel-tracer-layer-test" }))
 )
