@@ -9,10 +9,13 @@
  *   name, attributes, times, outcome) into an array, what an exporter's
  *   tracer does before it batches, and metrics on, i.e. telemetry on without
  *   the network. Both sides run under it; only ours makes spans.
- * - (c) otlp: the real `Telemetry` layer (strata's export tracer, the SDK's
- *   batch span processor and OTLP/HTTP JSON exporter, metric reader)
- *   exporting to a local receiver that accepts and discards every request:
- *   telemetry on, as users run it.
+ * - (c) otlp: the real `Telemetry` layer with its defaults (strata's export
+ *   tracer encoding OTLP protobuf batches, the SDK's OTLP/HTTP transport,
+ *   metric reader) exporting to a local receiver that accepts and discards
+ *   every request: telemetry on, as users run it.
+ *
+ * Targets (>= 0.91, i.e. at most 1.10x the time) on (a) and (c); (b) is
+ * informational.
  *
  * Informational rows: the same on the memory provider, where an operation
  * costs a few µs, so the ratio shows the instrumentation's absolute cost.
@@ -164,8 +167,9 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
         discard: true
       })
     )
+    // The issue's target is for telemetry off and on; the recording tracer (no exporter) is informational.
     for (const mode of ["default", "recording", "otlp"] as const) {
-      for (const concurrency of [1, 16]) results.push(await bench("posix", posix, concurrency, mode, true))
+      for (const concurrency of [1, 16]) results.push(await bench("posix", posix, concurrency, mode, mode !== "recording"))
     }
     for (const mode of ["default", "recording", "otlp"] as const) results.push(await bench("memory", memory, 1, mode, false))
   } finally {
