@@ -16,7 +16,6 @@
  * @since 0.1.0
  */
 import type { SpanStatus } from "@opentelemetry/api"
-import type { ExportResult } from "@opentelemetry/core"
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http"
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer"
 import type { ExportSpan, SpanSink } from "./exportTracer.ts"
@@ -41,8 +40,8 @@ interface SpanBatch {
   readonly count: number
 }
 
-/** Sends one request; calls back once with the outcome. */
-export type SendBatch = (batch: SpanBatch, done: (result: ExportResult) => void) => void
+/** Sends one request; calls back once when it is done, delivered or not. */
+export type SendBatch = (batch: SpanBatch, done: () => void) => void
 
 /**
  * The SDK's OTLP/HTTP transport carrying already-encoded protobuf requests.
@@ -61,7 +60,7 @@ export const otlpHttpSender = (url: string, timeoutMillis: number) => {
     undefined
   )
   return {
-    send: ((batch, done) => delegate.export(batch, done)) satisfies SendBatch,
+    send: ((batch, done) => delegate.export(batch, () => done())) satisfies SendBatch,
     shutdown: () => delegate.shutdown()
   }
 }
