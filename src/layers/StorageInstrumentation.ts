@@ -19,6 +19,11 @@
  * for the table. Operations map to MSC's names: head → info, read/getBytes →
  * read, put → write, delete, copy, list.
  *
+ * A provider's own spans (an HTTP client's, a remote call's `traceparent`)
+ * are children of the operation's span; for providers that declare
+ * `tracesInside: false` (memory, posix) the span is not made current inside,
+ * which saves a context change per operation.
+ *
  * Cost: with no tracer installed (Effect's default native tracer, which
  * exports nothing) no spans are made at all, only the metrics, which are
  * in-memory map updates (~2 µs); with a tracer, making the span and
@@ -125,6 +130,7 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
     "strata.storage.provider": provider.type
   })
   const spanAttributes = { "strata.storage.provider": provider.type, "strata.storage.profile": options.profile }
+  const tracesInside = provider.tracesInside !== false
   const spanOptions = (attributes: Readonly<Record<string, unknown>>): Tracer.SpanOptionsNoTrace => ({
     kind: "client",
     attributes: { ...spanAttributes, ...attributes }
@@ -147,7 +153,7 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
         call.metrics.started(fiber.context)
         return Effect.onExit(
           // Not `Effect.withParentSpan`: it captures a stack trace (`new Error()`) per call, most of a span's cost.
-          span === undefined ? effect : Effect.provideService(effect, Tracer.ParentSpan, span),
+          span === undefined || !tracesInside ? effect : Effect.provideService(effect, Tracer.ParentSpan, span),
           // Called once, at the exit: the recording is synchronous, so no effect is needed for it.
           (exit) => {
             finish(call, fiber.context, clock, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), moved)
@@ -182,7 +188,7 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
           for (const value of chunk) total += measure(value)
           return chunk
         })
-        return (span === undefined ? counted : Stream.provideService(counted, Tracer.ParentSpan, span)).pipe(
+        return (span === undefined || !tracesInside ? counted : Stream.provideService(counted, Tracer.ParentSpan, span)).pipe(
           Stream.onExit((exit) =>
             Effect.sync(() => {
               const bySize = sizeKey === "strata.storage.size"

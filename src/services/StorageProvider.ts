@@ -201,6 +201,13 @@ export interface StorageProviderShape {
   /** The provider type, as named in config files (`memory`, `file`, `s3` ...). */
   readonly type: string
   readonly capabilities: Capabilities
+  /**
+   * `false` when the operations make no spans and read no trace context of
+   * their own (the local providers): instrumentation then records their
+   * spans without making them the current span inside, a context change per
+   * operation saved. Absent means they may.
+   */
+  readonly tracesInside?: boolean | undefined
   /** Metadata of a file. Directories are not objects: they fail with `NotFound`. */
   readonly head: (key: string) => Effect.Effect<ObjectMetadata, StorageError>
   /** The object's content, streamed in chunks. */

@@ -72,6 +72,38 @@ describe("StorageInstrumentation spans", () => {
       assert.strictEqual(span!.status._tag, "Ended")
     }))
 
+  it.effect("a provider's own spans are children of the operation's span; a provider declaring tracesInside: false is not given it", () =>
+    Effect.gen(function*() {
+      const { spans } = yield* capture
+      const tracer = Tracer.make({
+        span(options) {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      const memory = yield* Memory.make()
+      yield* memory.put("k", bytes(1))
+      const traced = (tracesInside: boolean | undefined): StorageProviderShape => ({
+        ...memory,
+        tracesInside,
+        getBytes: (key) => memory.getBytes(key).pipe(Effect.withSpan("inner"))
+      })
+      const parentOfInner = (tracesInside: boolean | undefined) =>
+        Effect.gen(function*() {
+          spans.length = 0
+          yield* instrument(traced(tracesInside), { profile: "p" }).getBytes("k").pipe(
+            Effect.withSpan("caller"),
+            Effect.withTracer(tracer)
+          )
+          const inner = spans.find((span) => span.name === "inner")!
+          return spans.find((span) => span.spanId === Option.getOrUndefined(inner.parent)?.spanId)?.name
+        })
+      assert.strictEqual(yield* parentOfInner(undefined), "StorageProvider.getBytes")
+      assert.strictEqual(yield* parentOfInner(false), "caller")
+      assert.isFalse(memory.tracesInside)
+    }))
+
   it.effect("a NotFound failure: status error.NotFound, the reason, a failed exit", () =>
     Effect.gen(function*() {
       const { provider, run, named } = yield* capture

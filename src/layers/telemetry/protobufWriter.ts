@@ -158,7 +158,7 @@ export class ProtobufWriter {
       const start = this.pos
       this.string(value)
       if (this.names.size >= NAMES_KEPT) return
-      bytes = this.buffer.slice(start, this.pos)
+      bytes = Uint8Array.prototype.slice.call(this.buffer, start, this.pos)
       this.names.set(value, bytes)
       return
     }

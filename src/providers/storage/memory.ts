@@ -220,6 +220,7 @@ const makeUnsafe = (): StorageProviderShape => {
   return {
     type: "memory",
     capabilities: allCapabilities,
+    tracesInside: false,
     head,
     read,
     getBytes,

@@ -188,5 +188,5 @@ export const makeShape = (root: PosixRoot, type: string): StorageProviderShape =
         )
       }))))
 
-  return { type, capabilities, head, read, getBytes, put, delete: del, copy, list }
+  return { type, capabilities, tracesInside: false, head, read, getBytes, put, delete: del, copy, list }
 }

@@ -121,6 +121,18 @@ describe("SpanBatchExporter", () => {
     assert.deepStrictEqual(sent.flatMap((batch) => decodeTraceRequest(batch.bytes).spans.map((span) => span.name)), Array.from({ length: 7 }, (_, i) => `span ${i}`))
   })
 
+  it("keeps recurring names and keys right across batches (the writer reuses its buffer)", async () => {
+    const { exporter, sent } = recordingExporter({ maxExportBatchSize: 2 })
+    const tracer = tracerWith([exporter])
+    for (let i = 0; i < 6; i++) {
+      Effect.runSync(Effect.withTracer(Effect.withSpan(Effect.void, i % 2 === 0 ? "even" : "odd", { attributes: { "strata.index": i } }), tracer))
+    }
+    await exporter.forceFlush()
+    const spans = sent.flatMap((batch) => decodeTraceRequest(batch.bytes).spans)
+    assert.deepStrictEqual(spans.map((span) => span.name), ["even", "odd", "even", "odd", "even", "odd"])
+    assert.deepStrictEqual(spans.map((span) => span.attributes?.[0]), Array.from({ length: 6 }, (_, i) => ({ key: "strata.index", value: { intValue: String(i) } })))
+  })
+
   it("sends a batch after the scheduled delay without a flush", async () => {
     const { exporter, sent } = recordingExporter({ scheduledDelayMillis: 10 })
     Effect.runSync(Effect.withTracer(Effect.withSpan(Effect.void, "alone"), tracerWith([exporter])))
