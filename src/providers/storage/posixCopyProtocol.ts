@@ -78,6 +78,20 @@ export type CopyResult =
   }
 
 /**
+ * A failed job of a batch: its index, why, and the errno code and message
+ * when a system call failed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CopyFailureAt = readonly [
+  index: number,
+  outcome: CopyFailure,
+  code?: string | undefined,
+  message?: string | undefined
+]
+
+/**
  * The answer to one batch: four numbers per job (inode, size, mtime in ns,
  * mtime in ms, as `FileStamp`), and the jobs that failed, by index.
  *
@@ -86,7 +100,7 @@ export type CopyResult =
  */
 export interface CopyReply {
   readonly stamps: BigUint64Array
-  readonly failures?: ReadonlyArray<readonly [index: number, outcome: CopyFailure, code?: string, message?: string]>
+  readonly failures?: ReadonlyArray<CopyFailureAt>
 }
 
 /** Fields per job in a batch string. */

@@ -35,7 +35,7 @@
 import * as fs from "node:fs"
 import { parentPort } from "node:worker_threads"
 import { decodeBatch } from "./posixCopyProtocol.ts"
-import type { CopyFailure, CopyJob, CopyReply } from "./posixCopyProtocol.ts"
+import type { CopyFailure, CopyFailureAt, CopyJob, CopyReply } from "./posixCopyProtocol.ts"
 import { isInside } from "./posixPath.ts"
 
 const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK
@@ -45,11 +45,9 @@ const TEMP_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O
 /** The bytes of a file up to this size pass through it; larger files are copied by the kernel. */
 const buffer = Buffer.allocUnsafeSlow(1024 * 1024)
 
-type Failure = readonly [index: number, outcome: CopyFailure, code?: string, message?: string]
-
-const failure = (index: number, outcome: CopyFailure, cause?: unknown): Failure => {
+const failure = (index: number, outcome: CopyFailure, cause?: unknown): CopyFailureAt => {
   const error = cause as NodeJS.ErrnoException | undefined
-  return error === undefined ? [index, outcome] : [index, outcome, error.code ?? "", error.message]
+  return error === undefined ? [index, outcome] : [index, outcome, error.code, error.message]
 }
 
 /** Where the open descriptor `fd` really lies, asked of the kernel. */
@@ -139,7 +137,7 @@ const fill = (source: number, from: fs.Stats, temp: number, stamps: BigUint64Arr
   stamps[at + 3] = made.mtimeMs
 }
 
-const copyOne = (realBase: string, job: CopyJob, dirs: Dirs, stamps: BigUint64Array, index: number): Failure | undefined => {
+const copyOne = (realBase: string, job: CopyJob, dirs: Dirs, stamps: BigUint64Array, index: number): CopyFailureAt | undefined => {
   let source: number
   try {
     source = fs.openSync(job.source, READ_FLAGS)
@@ -196,7 +194,7 @@ const runBatch = (text: string): void => {
   const { jobs, realBase } = decodeBatch(text)
   const dirs: Dirs = new Map()
   const stamps = new BigUint64Array(jobs.length * 4)
-  let failures: Array<Failure> | undefined
+  let failures: Array<CopyFailureAt> | undefined
   try {
     for (let index = 0; index < jobs.length; index++) {
       const failed = copyOne(realBase, jobs[index]!, dirs, stamps, index)
