@@ -161,7 +161,10 @@ const copyOne = (realBase: string, job: CopyJob, dirs: Dirs, stamps: BigUint64Ar
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code
       // ENOENT: the directory was removed since it was opened (a concurrent delete).
-      if (code === "ENOENT") dirs.set(job.dir, "dirMissing")
+      if (code === "ENOENT") {
+        fs.closeSync(dir)
+        dirs.set(job.dir, "dirMissing")
+      }
       return failure(index, code === "EEXIST" ? "tempExists" : code === "ENOENT" ? "dirMissing" : "target", cause)
     }
     let published = false
