@@ -4,7 +4,9 @@
  * deletes, and reports events and a summary.
  *
  * - **Transfers**: within one profile whose provider copies server-side
- *   (posix: the kernel's copy_file_range or a reflink), the provider's copy;
+ *   (posix: a copy thread's read and write for files up to 1 MiB, the
+ *   kernel's copy_file_range or a reflink for larger ones), the provider's
+ *   copy;
  *   otherwise the source, pinned to the listed etag, streamed into a put.
  *   Both publish atomically, so a target file is the old one or the new one.
  *   A server-side copy is one request that cannot be called back, so it is

@@ -1,7 +1,9 @@
 /**
  * The POSIX provider's copy: through a temporary file renamed over the
  * target, the bytes moved by the kernel (copy_file_range, or a reflink where
- * the file system has one), never through JavaScript.
+ * the file system has one), except that a copy thread moves a file of up to
+ * 1 MiB through its own buffer (one read and one write, see
+ * `posixCopyWorker.ts`).
  *
  * A copy runs on one of two paths with the same atomicity and cleanup:
  *

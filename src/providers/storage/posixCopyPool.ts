@@ -10,7 +10,9 @@
  *   most `BATCH` per thread (a directory is opened and checked once per
  *   batch), each answered with one message: per-file answers measured
  *   ~5-10 % more CPU and wall time in a sync of 1,000 files, and batches stay
- *   small enough that the caller soon has results to act on.
+ *   small enough that the caller soon has results to act on. A batch is one
+ *   string and its answer a typed array (`posixCopyProtocol.ts`); a thread
+ *   answers its batches in the order they were sent, so no job carries an id.
  * - The threads start on first use (a few milliseconds each), hold the
  *   process open only while they have work (`ref`/`unref`), and `close`
  *   waits for the copies in flight before it stops them: a thread stopped
@@ -24,7 +26,8 @@
  */
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
-import type { CopyBatch, CopyJob, CopyResult } from "./posixCopyProtocol.ts"
+import { decodeReply, encodeBatch } from "./posixCopyProtocol.ts"
+import type { CopyJob, CopyReply, CopyResult } from "./posixCopyProtocol.ts"
 
 // Sources run as .ts (Node strips the types), the build as .js.
 const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./posixCopyWorker.ts" : "./posixCopyWorker.js", import.meta.url)
@@ -46,7 +49,7 @@ export interface CopyPool {
   /** Whether a copy should go to the threads, with `inFlight` copies (this one included) running. */
   readonly wanted: (inFlight: number) => boolean
   /** Runs one copy in a thread. */
-  readonly copy: (realBase: string, job: Omit<CopyJob, "id">) => Promise<CopyResult>
+  readonly copy: (realBase: string, job: CopyJob) => Promise<CopyResult>
   /** Waits for the copies in flight, then stops the threads; later copies are not wanted. */
   readonly close: () => Promise<void>
 }
@@ -58,7 +61,10 @@ interface Waiter {
 
 interface Thread {
   readonly worker: Worker
-  readonly waiting: Map<number, Waiter>
+  /** The waiters of each batch sent and not yet answered, oldest first. */
+  readonly batches: Array<ReadonlyArray<Waiter>>
+  /** Copies sent and not yet answered. */
+  load: number
 }
 
 /**
@@ -70,87 +76,99 @@ interface Thread {
 export const makeCopyPool = (threads: number = THREADS, worker: URL = WORKER): CopyPool => {
   const running: Array<Thread> = []
   let queued: Array<CopyJob> = []
+  let queuedWaiters: Array<Waiter> = []
   let queuedBase = ""
-  const waiters = new Map<number, Waiter>()
-  let nextId = 0
   let closed = false
   let broken = false
   let drained: (() => void) | undefined
 
-  /** Ends the wait for job `id` of `thread` with `finish`; lets the process exit once the thread has nothing to do. */
-  const settle = (thread: Thread, id: number, finish: (waiter: Waiter) => void): void => {
-    const waiter = thread.waiting.get(id)
-    if (waiter === undefined) return
-    thread.waiting.delete(id)
-    if (thread.waiting.size === 0) thread.worker.unref()
-    finish(waiter)
-    if (drained !== undefined && running.every((t) => t.waiting.size === 0) && queued.length === 0) drained()
+  const idle = (): boolean => queued.length === 0 && running.every((thread) => thread.load === 0)
+
+  /** Ends the wait for the oldest batch of `thread` with `finish`; lets the process exit once the thread has nothing to do. */
+  const settle = (thread: Thread, finish: (waiters: ReadonlyArray<Waiter>) => void): void => {
+    const waiters = thread.batches.shift()
+    if (waiters === undefined) return
+    thread.load -= waiters.length
+    if (thread.load === 0) thread.worker.unref()
+    finish(waiters)
+    if (drained !== undefined && idle()) drained()
   }
 
   const start = (): Thread => {
-    const thread: Thread = { worker: new Worker(worker), waiting: new Map() }
+    const thread: Thread = { worker: new Worker(worker), batches: [], load: 0 }
     thread.worker.unref()
     const fail = (error: Error) => {
       if (!closed) broken = true
       const at = running.indexOf(thread)
       if (at >= 0) running.splice(at, 1)
-      for (const id of thread.waiting.keys()) {
-        settle(thread, id, (waiter) => waiter.reject(new Error(`A copy thread of the posix provider stopped: ${error.message}`)))
-      }
+      const stopped = new Error(`A copy thread of the posix provider stopped: ${error.message}`)
+      while (thread.batches.length > 0) settle(thread, (waiters) => waiters.forEach((waiter) => waiter.reject(stopped)))
     }
-    thread.worker.on("message", (results: ReadonlyArray<CopyResult>) => {
-      for (const result of results) settle(thread, result.id, (waiter) => waiter.resolve(result))
+    thread.worker.on("message", (reply: CopyReply) => {
+      const results = decodeReply(reply)
+      settle(thread, (waiters) => waiters.forEach((waiter, index) => waiter.resolve(results[index]!)))
     })
     thread.worker.on("error", fail)
     thread.worker.on("exit", (code) => fail(new Error(`it exited with code ${code}`)))
     return thread
   }
 
-  /** Sends the queued jobs, spread over the threads by how much each has to do. */
+  /** Sends a batch to `thread`. */
+  const send = (thread: Thread, realBase: string, jobs: ReadonlyArray<CopyJob>, waiters: ReadonlyArray<Waiter>): void => {
+    if (thread.load === 0) thread.worker.ref()
+    thread.load += jobs.length
+    thread.batches.push(waiters)
+    // A worker_threads port, not a window: there is no target origin to give.
+    // oxlint-disable-next-line unicorn/require-post-message-target-origin
+    thread.worker.postMessage(encodeBatch(realBase, jobs))
+  }
+
+  /**
+   * Sends the queued jobs, each to the thread with the least to do (jobs
+   * answered in the same turn mostly go to the thread that answered them:
+   * one message per thread and turn, as few as the copies in flight allow).
+   */
   const flush = (): void => {
     if (queued.length === 0) return
     const jobs = queued
+    const waiters = queuedWaiters
     const realBase = queuedBase
     queued = []
+    queuedWaiters = []
     while (running.length < threads) running.push(start())
-    const batches = new Map<Thread, Array<CopyJob>>()
-    for (const job of jobs) {
+    const assigned = new Map<Thread, { jobs: Array<CopyJob>; waiters: Array<Waiter> }>()
+    const loads = new Map(running.map((thread) => [thread, thread.load]))
+    for (const [at, job] of jobs.entries()) {
       let least = running[0]!
-      for (const thread of running) if (thread.waiting.size < least.waiting.size) least = thread
-      const waiter = waiters.get(job.id)!
-      waiters.delete(job.id)
-      if (least.waiting.size === 0) least.worker.ref()
-      least.waiting.set(job.id, waiter)
-      const batch = batches.get(least)
-      if (batch === undefined) batches.set(least, [job])
-      else batch.push(job)
+      for (const thread of running) if (loads.get(thread)! < loads.get(least)!) least = thread
+      loads.set(least, loads.get(least)! + 1)
+      const batch = assigned.get(least)
+      if (batch === undefined) assigned.set(least, { jobs: [job], waiters: [waiters[at]!] })
+      else {
+        batch.jobs.push(job)
+        batch.waiters.push(waiters[at]!)
+      }
     }
-    for (const [thread, assigned] of batches) {
-      for (let at = 0; at < assigned.length; at += BATCH) {
-        const batch: CopyBatch = { realBase, jobs: assigned.slice(at, at + BATCH) }
-        // A worker_threads port, not a window: there is no target origin to give.
-        // oxlint-disable-next-line unicorn/require-post-message-target-origin
-        thread.worker.postMessage(batch)
+    for (const [thread, batch] of assigned) {
+      for (let at = 0; at < batch.jobs.length; at += BATCH) {
+        send(thread, realBase, batch.jobs.slice(at, at + BATCH), batch.waiters.slice(at, at + BATCH))
       }
     }
   }
 
-  const copy = (realBase: string, job: Omit<CopyJob, "id">): Promise<CopyResult> =>
+  const copy = (realBase: string, job: CopyJob): Promise<CopyResult> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error("The posix provider was shut down."))
       if (queued.length > 0 && realBase !== queuedBase) flush()
       if (queued.length === 0) queueMicrotask(flush)
-      const id = nextId++
-      waiters.set(id, { resolve, reject })
-      queued.push({ ...job, id })
+      queued.push(job)
+      queuedWaiters.push({ resolve, reject })
       queuedBase = realBase
     })
 
   const close = async (): Promise<void> => {
     closed = true
-    while (queued.length > 0 || running.some((thread) => thread.waiting.size > 0)) {
-      await new Promise<void>((resolve) => (drained = resolve))
-    }
+    while (!idle()) await new Promise<void>((resolve) => (drained = resolve))
     drained = undefined
     await Promise.all(running.splice(0).map((thread) => thread.worker.terminate()))
   }

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import * as Posix from "../../../src/providers/storage/posix.ts"
 import { makeCopyPool } from "../../../src/providers/storage/posixCopyPool.ts"
@@ -32,6 +32,20 @@ describe("posix provider: copies in bulk", () => {
         assert.strictEqual(readFileSync(join(base, result.success.key), "utf8"), keys[i])
       }
       assert.deepStrictEqual(filesOnDisk(join(base, "dst")), keys.map((key) => key.replace("src/", "deep/")).toSorted())
+    }))
+
+  it.effect("copies a file larger than a thread's buffer whole, and keeps the source's mode", () =>
+    Effect.gen(function*() {
+      const { base, p } = yield* setup()
+      const big = new Uint8Array(2.5 * 1024 * 1024 + 7).map((_, i) => (i * 13) & 0xff)
+      writeFileSync(join(base, "first"), "the first of several copies runs alone, the others in threads")
+      writeFileSync(join(base, "big.bin"), big)
+      writeFileSync(join(base, "run.sh"), "#!/bin/sh\n")
+      chmodSync(join(base, "run.sh"), 0o775) // past a usual umask of 022, which creating the file alone would cut
+      const results = yield* inBulk([p.copy("first", "out/first"), p.copy("big.bin", "out/big.bin"), p.copy("run.sh", "out/run.sh")])
+      assert.deepStrictEqual(results.map(reasonOf), ["copied", "copied", "copied"])
+      assert.deepStrictEqual(new Uint8Array(readFileSync(join(base, "out/big.bin"))), big)
+      assert.strictEqual(statSync(join(base, "out/run.sh")).mode & 0o7777, 0o775)
     }))
 
   it.effect("refuses sources and target directories that lead outside the base, writing nothing there", () =>
