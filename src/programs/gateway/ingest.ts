@@ -17,9 +17,9 @@ import { ByteWriter, utf8 } from "./byteWriter.ts"
 import type { BufferPool } from "./byteWriter.ts"
 import type { ContractVersion, Resolution, ServedContract } from "./registry.ts"
 import { uuidRandomness, uuidString } from "./uuid.ts"
-import { auditRow, quarantineRow } from "./rows.ts"
-import { JsonLines } from "./store.ts"
-import type { QuarantineRow, Writes } from "./store.ts"
+import { auditRow } from "./rows.ts"
+import { JsonLines, QuarantineLines } from "./store.ts"
+import type { Writes } from "./store.ts"
 
 /**
  * @since 0.1.0
@@ -158,7 +158,7 @@ export const ingest = (request: IngestRequest): Decision => {
   const pool = persist ? request.pool : undefined
   const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0, pool)
   const audit = new ByteWriter(persist ? count * 360 : 0, pool)
-  const quarantine: Array<QuarantineRow> = []
+  const quarantineIds: Array<string> = []
   const ids = persist ? uuidRandomness(2 * count) : EMPTY
   const quarantineLines = new ByteWriter(persist ? (failed * eventBytes) / Math.max(1, count) + failed * 600 : 0, pool)
   response.text(`${
@@ -201,7 +201,7 @@ export const ingest = (request: IngestRequest): Decision => {
       writeEvent(accepted, index)
       accepted.bytes(ROW_END)
     } else {
-      quarantine.push(quarantineRow(quarantineId!, contract.id, version.version, shown[index], result.violations, request.sourceIp, at))
+      quarantineIds.push(quarantineId!)
       quarantineLines.bytes(OPEN_ID)
       quarantineLines.text(quarantineId!)
       quarantineLines.bytes(part.quarantine)
@@ -228,8 +228,7 @@ export const ingest = (request: IngestRequest): Decision => {
     writes: persist
       ? {
         accepted: new JsonLines(accepted.done()),
-        quarantine,
-        quarantineLines: new JsonLines(quarantineLines.done()),
+        quarantine: new QuarantineLines(quarantineLines.done(), quarantineIds),
         audit: new JsonLines(audit.done())
       }
       : atomicReject && !request.dryRun

@@ -239,8 +239,8 @@ export const gatewayRoutes = (options: {
       if (Result.isFailure(guarded)) return guarded.failure
       const { key, headers } = guarded.success
       const offset = Math.max(0, Math.floor(Number(url.searchParams.get("offset") ?? "0")) || 0)
-      const rows = store.list(contractId, Number.MAX_SAFE_INTEGER, 0).filter((row) => mayUse(key, row.contract_id))
-      return json(200, rows.slice(offset, offset + pageSize(url)).map((row) => withReplaySummary(store, row)), headers)
+      const rows = store.list((id) => (contractId === undefined || id === contractId) && mayUse(key, id), pageSize(url), offset)
+      return json(200, rows.map((row) => withReplaySummary(store, row)), headers)
     })
 
   const replayRoute = (request: HttpServerRequest.HttpServerRequest) =>
