@@ -31,10 +31,18 @@ export class BufferPool {
     this.keep = keep
   }
 
-  /** A buffer of at least `size` bytes; new ones are rounded up to a power of two so that they fit later batches too. */
+  /**
+   * The smallest free buffer of at least `size` bytes (so that a small request
+   * does not take a large buffer a later one needs), else a new one rounded up
+   * to a power of two so that it fits later batches too.
+   */
   take(size: number): Buffer {
-    const index = this.free.findIndex((buffer) => buffer.length >= size)
-    if (index !== -1) return this.free.splice(index, 1)[0]!
+    let best = -1
+    for (let i = 0; i < this.free.length; i++) {
+      const length = this.free[i]!.length
+      if (length >= size && (best === -1 || length < this.free[best]!.length)) best = i
+    }
+    if (best !== -1) return this.free.splice(best, 1)[0]!
     return Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(Math.max(size, 4096))))
   }
 

@@ -66,7 +66,7 @@ const ROW_END = utf8("}\n")
 const COMMA = utf8(",")
 const OPEN = utf8("{")
 const OPEN_INDEX = utf8(`{"index":`)
-const EMPTY = new Uint8Array(0)
+const EMPTY = Buffer.alloc(0)
 const NO_QUARANTINE_V1 = utf8(`,"quarantine_id":null}`)
 const RESULT_END_V0 = utf8("}")
 
@@ -159,7 +159,7 @@ export const ingest = (request: IngestRequest): Decision => {
   const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0, pool)
   const audit = new ByteWriter(persist ? count * 360 : 0, pool)
   const quarantineIds: Array<string> = []
-  const ids = persist ? uuidRandomness(2 * count) : EMPTY
+  const ids = persist ? uuidRandomness(2 * count, request.pool) : EMPTY
   const quarantineLines = new ByteWriter(persist ? (failed * eventBytes) / Math.max(1, count) + failed * 600 : 0, pool)
   response.text(`${
     JSON.stringify({
@@ -216,6 +216,8 @@ export const ingest = (request: IngestRequest): Decision => {
     else audit.text(part.auditFailed(result.violations.length, violations))
   }
   response.text("]}")
+  // The UUIDs are written (the quarantine ids as strings too): their random bytes can be reused.
+  if (persist) request.pool?.give(ids)
   return {
     status: statusOf(passed, count, atomicReject),
     body: response.done(),
