@@ -73,11 +73,13 @@ export class ByteWriter {
     this.buffer = grown
   }
 
-  /** All of `data`. */
-  bytes(data: Uint8Array): void {
+  /** All of `data`; returns where it starts (for `uuidAt` into a template's slots). */
+  bytes(data: Uint8Array): number {
     this.reserve(data.byteLength)
-    this.buffer.set(data, this.length)
+    const at = this.length
+    this.buffer.set(data, at)
     this.length += data.byteLength
+    return at
   }
 
   /** The bytes of `data` from `start` to `end` (a copy in native code, without a view object). */
@@ -112,6 +114,12 @@ export class ByteWriter {
     this.reserve(36)
     writeUuid(random, index, this.buffer, this.length)
     this.length += 36
+  }
+
+  /** UUID number `index` of `random` over 36 bytes already written at `at` (a template's slot). */
+  uuidAt(at: number, random: Uint8Array, index: number): void {
+    if (at < 0 || at + 36 > this.length) throw new RangeError(`No 36 written bytes at ${at} to write a UUID over (${this.length} written)`)
+    writeUuid(random, index, this.buffer, at)
   }
 
   /**
