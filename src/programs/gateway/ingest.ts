@@ -142,7 +142,7 @@ export const ingest = (request: IngestRequest): Decision => {
     for (const version of resolution.fallbacks) {
       const verdict = version.compiled.validate(events[i])
       if (!verdict.passed) continue
-      ;(versions ??= new Array<ContractVersion>(count).fill(primary))[i] = version
+      ;(versions ??= Array.from({ length: count }, () => primary))[i] = version
       ;(retried ??= [...verdicts])[i] = verdict
       passed++
       break
