@@ -101,19 +101,20 @@ const jsonl = (rows: ReadonlyArray<unknown> | JsonLines) =>
 
 /**
  * A quarantine row as the index keeps it: what lookups filter on, and the
- * row itself or where its JSON text lies in a batch's bytes, parsed when the
- * row is read. Ingest quarantines rows by the thousand and they stay indexed
- * for the process's life: as bytes outside the JS heap they are not a tree
- * of objects (nor a string) that every garbage collection walks or copies.
+ * row itself or where its JSON text lies in its batch's text, parsed when
+ * the row is read. Ingest quarantines rows by the thousand and they stay
+ * indexed for the process's life: as text, one string per batch, they are
+ * nothing for a garbage collection to walk, where each parsed row was a
+ * tree of some 25 objects.
  */
 class IndexedRow {
   readonly id: string
   readonly contractId: string
   readonly replayOf: string | null
-  private readonly row: QuarantineRow | Buffer
+  private readonly row: QuarantineRow | string
   private readonly start: number
   private readonly end: number
-  constructor(id: string, contractId: string, replayOf: string | null, row: QuarantineRow | Buffer, start = 0, end = 0) {
+  constructor(id: string, contractId: string, replayOf: string | null, row: QuarantineRow | string, start = 0, end = 0) {
     this.id = id
     this.contractId = contractId
     this.replayOf = replayOf
@@ -122,13 +123,11 @@ class IndexedRow {
     this.end = end
   }
   read(): QuarantineRow {
-    return Buffer.isBuffer(this.row) ? rowAt(this.row, this.start, this.end) : this.row
+    return typeof this.row === "string" ? rowAt(this.row, this.start, this.end) : this.row
   }
 }
 
-/** The row on `bytes` from `start` to `end` (`toString` without an encoding: its UTF-8 fast path). */
-const rowAt = (bytes: Buffer, start: number, end: number) => JSON.parse(bytes.toString(undefined, start, end)) as QuarantineRow
-const NEWLINE = 10
+const rowAt = (text: string, start: number, end: number) => JSON.parse(text.slice(start, end)) as QuarantineRow
 
 /** Calls `onRow` with every row of a JSON Lines object. */
 const eachRow = <R>(onRow: (row: R) => void) => (bytes: Uint8Array) => {
@@ -152,19 +151,19 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
     if (chain === undefined) attempts.set(row.replayOf, [row])
     else chain.push(row)
   }
-  /** Rows as JSON Lines, one copy of the bytes kept: `ids` and `contractId` name them when known, else each line is parsed for its fields. */
+  /** Rows as JSON Lines, kept as one string: `ids` and `contractId` name them when known, else each line is parsed for its fields. */
   const indexLines = (bytes: Uint8Array, contractId: string, ids?: ReadonlyArray<string>) => {
-    const kept = Buffer.from(bytes)
+    const text = decoder.decode(bytes)
     let start = 0
-    for (let line = 0; start < kept.length; line++) {
-      let end = kept.indexOf(NEWLINE, start)
-      if (end === -1) end = kept.length
+    for (let line = 0; start < text.length; line++) {
+      let end = text.indexOf("\n", start)
+      if (end === -1) end = text.length
       if (end > start) {
         const id = ids?.[line]
-        if (id !== undefined) index(new IndexedRow(id, contractId, null, kept, start, end))
+        if (id !== undefined) index(new IndexedRow(id, contractId, null, text, start, end))
         else {
-          const row = rowAt(kept, start, end)
-          index(new IndexedRow(row.id, row.contract_id, row.replay_of_quarantine_id, kept, start, end))
+          const row = rowAt(text, start, end)
+          index(new IndexedRow(row.id, row.contract_id, row.replay_of_quarantine_id, text, start, end))
         }
       }
       start = end + 1
