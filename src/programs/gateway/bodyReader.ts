@@ -53,7 +53,7 @@ export const readPooledBody = (
         stop()
         pool.give(buffer)
         // Drained, not destroyed, as effect/http does: the client still gets the 413.
-        finished(source, { readable: true, writable: false }, () => {})
+        const drained = finished(source, { readable: true, writable: false }, () => drained())
         source.resume()
         resume(Effect.succeed(Result.fail({ status: 413, error: `Request body exceeds the ${megabytes(limit)} MB limit` })))
         return
