@@ -31,10 +31,18 @@ export class BufferPool {
     this.keep = keep
   }
 
-  /** A buffer of at least `size` bytes; new ones are rounded up to a power of two so that they fit later batches too. */
+  /**
+   * The smallest free buffer of at least `size` bytes (so that a small request
+   * does not take a large buffer a later one needs), else a new one rounded up
+   * to a power of two so that it fits later batches too.
+   */
   take(size: number): Buffer {
-    const index = this.free.findIndex((buffer) => buffer.length >= size)
-    if (index !== -1) return this.free.splice(index, 1)[0]!
+    let best = -1
+    for (let i = 0; i < this.free.length; i++) {
+      const length = this.free[i]!.length
+      if (length >= size && (best === -1 || length < this.free[best]!.length)) best = i
+    }
+    if (best !== -1) return this.free.splice(best, 1)[0]!
     return Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(Math.max(size, 4096))))
   }
 
@@ -65,11 +73,13 @@ export class ByteWriter {
     this.buffer = grown
   }
 
-  /** All of `data`. */
-  bytes(data: Uint8Array): void {
+  /** All of `data`; returns where it starts (for `uuidAt` into a template's slots). */
+  bytes(data: Uint8Array): number {
     this.reserve(data.byteLength)
-    this.buffer.set(data, this.length)
+    const at = this.length
+    this.buffer.set(data, at)
     this.length += data.byteLength
+    return at
   }
 
   /** The bytes of `data` from `start` to `end` (a copy in native code, without a view object). */
@@ -104,6 +114,12 @@ export class ByteWriter {
     this.reserve(36)
     writeUuid(random, index, this.buffer, this.length)
     this.length += 36
+  }
+
+  /** UUID number `index` of `random` over 36 bytes already written at `at` (a template's slot). */
+  uuidAt(at: number, random: Uint8Array, index: number): void {
+    if (at < 0 || at + 36 > this.length) throw new RangeError(`No 36 written bytes at ${at} to write a UUID over (${this.length} written)`)
+    writeUuid(random, index, this.buffer, at)
   }
 
   /**

@@ -17,9 +17,9 @@ import { ByteWriter, utf8 } from "./byteWriter.ts"
 import type { BufferPool } from "./byteWriter.ts"
 import type { ContractVersion, Resolution, ServedContract } from "./registry.ts"
 import { uuidRandomness, uuidString } from "./uuid.ts"
-import { auditRow, quarantineRow } from "./rows.ts"
-import { JsonLines } from "./store.ts"
-import type { QuarantineRow, Writes } from "./store.ts"
+import { auditRow } from "./rows.ts"
+import { JsonLines, QuarantineLines } from "./store.ts"
+import type { Writes } from "./store.ts"
 
 /**
  * @since 0.1.0
@@ -64,35 +64,48 @@ const OPEN_ID = utf8(`{"id":"`)
 const EVENT_ID = utf8(`","event_id":"`)
 const ROW_END = utf8("}\n")
 const COMMA = utf8(",")
-const OPEN = utf8("{")
-const OPEN_INDEX = utf8(`{"index":`)
-const EMPTY = new Uint8Array(0)
+const FIRST_V1 = utf8(`{"index":`)
+const NEXT_V1 = utf8(`,{"index":`)
+const FIRST_V0 = utf8("{")
+const NEXT_V0 = utf8(",{")
+const EMPTY = Buffer.alloc(0)
 const NO_QUARANTINE_V1 = utf8(`,"quarantine_id":null}`)
 const RESULT_END_V0 = utf8("}")
+/** Where a row template leaves room for a UUID, written in place per row. */
+const UUID_SLOT = "0".repeat(36)
+const ID_AT = OPEN_ID.length
+const EVENT_ID_AT = ID_AT + 36 + EVENT_ID.length
 
 /**
  * The constant parts of one batch's rows and results for the version that
  * decided an event, encoded once per batch: contract, version, time, source
- * and the batch's mean validation time are the same for every event.
+ * and the batch's mean validation time are the same for every event. A
+ * passing event's audit row is all constant but its two ids, and its
+ * accepted row's head but its id: each is one template, copied per row with
+ * the ids written over its slots.
  */
 const batchParts = (contractJson: string, version: string, at: string, validationUs: number, ipJson: string, persist: boolean) => {
   const versionJson = JSON.stringify(version)
   const auditTail = `,"validation_us":${validationUs},"source_ip":${ipJson},"source":"http","direction":"ingress","replay_of_quarantine_id":null,"created_at":"${at}"}\n`
   const tail = `,"validation_us":${validationUs},"forwarded":`
   const event = `,"contract_version":${versionJson},"transformed_event":`
+  const resultPassed = `"passed":true,"violations":[]${tail}${persist}${event}`
   return {
-    /** `{"id":"<id>` + this + event + `}\n` */
-    accepted: utf8(`","contract_id":${contractJson},"contract_version":${versionJson},"received_at":"${at}","event":`),
-    /** `{"id":"<id>","event_id":"<id>` + this, for a passing event. */
-    auditPassed: utf8(`","contract_id":${contractJson},"contract_version":${versionJson},"passed":true,"violation_count":0,"violation_details":[]${auditTail}`),
+    /** `{"id":"<id>` + this + event + `}\n`; the id at `ID_AT`. */
+    acceptedHead: utf8(`{"id":"${UUID_SLOT}","contract_id":${contractJson},"contract_version":${versionJson},"received_at":"${at}","event":`),
+    /** The whole audit row of a passing event; its ids at `ID_AT` and `EVENT_ID_AT`. */
+    auditPassed: utf8(
+      `{"id":"${UUID_SLOT}","event_id":"${UUID_SLOT}","contract_id":${contractJson},"contract_version":${versionJson},"passed":true,"violation_count":0,"violation_details":[]${auditTail}`
+    ),
     auditFailed: (violationCount: number, violationsJson: string) =>
       `","contract_id":${contractJson},"contract_version":${versionJson},"passed":false,"violation_count":${violationCount},"violation_details":${violationsJson}${auditTail}`,
     /** `{"id":"<id>` + this + event + `quarantineEnd(...)` */
     quarantine: utf8(`","contract_id":${contractJson},"contract_version":${versionJson},"raw_event":`),
     quarantineEnd: (violationCount: number, violationsJson: string) =>
       `,"violation_details":${violationsJson},"violation_count":${violationCount},"source_ip":${ipJson},"quarantined_at":"${at}","replay_of_quarantine_id":null}\n`,
-    /** A result's fields after `index`, up to the event, for a passing event. */
-    resultPassed: utf8(`"passed":true,"violations":[]${tail}${persist}${event}`),
+    /** A passing result's fields up to the event: after `{` (v0) and after the index (v1). */
+    resultPassedV0: utf8(resultPassed),
+    resultPassedV1: utf8(`,${resultPassed}`),
     resultFailed: (violationsJson: string) => `"passed":false,"violations":${violationsJson}${tail}false${event}`
   }
 }
@@ -104,7 +117,8 @@ const batchParts = (contractJson: string, version: string, at: string, validatio
  * ids written from one block of random bytes, and each event's JSON copied
  * from the NDJSON body as sent when no transform applies (serialized once
  * otherwise). Audit rows point at the stored event by `event_id` instead of
- * repeating its payload.
+ * repeating its payload. Per-event arrays exist only when some event needs
+ * them (a fallback version decided it, a transform changed it).
  *
  * @since 0.1.0
  * @category ingest
@@ -116,51 +130,61 @@ export const ingest = (request: IngestRequest): Decision => {
   const now = Date.now()
   const started = performance.now()
   const verdicts = primary.compiled.validateBatch(events, now)
-  // The version that decided each event: the resolved one, or (fallback) the first other stable, newest first, that passes it.
-  const versions = verdicts.map(() => primary)
-  const results = verdicts.map((verdict, i) => {
-    if (verdict.passed) return verdict
-    for (const version of resolution.fallbacks) {
-      const retried = version.compiled.validate(events[i])
-      if (!retried.passed) continue
-      versions[i] = version
-      return retried
+  // The version that decided each event, when not the resolved one: (fallback) the first other stable, newest first, that passes it.
+  let versions: Array<ContractVersion> | undefined
+  let retried: Array<ValidationResult> | undefined
+  let passed = 0
+  for (let i = 0; i < count; i++) {
+    if (verdicts[i]!.passed) {
+      passed++
+      continue
     }
-    return verdict
+    for (const version of resolution.fallbacks) {
+      const verdict = version.compiled.validate(events[i])
+      if (!verdict.passed) continue
+      ;(versions ??= Array.from({ length: count }, () => primary))[i] = version
+      ;(retried ??= [...verdicts])[i] = verdict
+      passed++
+      break
+    }
+  }
+  const results = retried ?? verdicts
+  const versionOf = (i: number) => versions === undefined ? primary : versions[i]!
+  // What is stored and echoed: the post-transform event, as JSON when it cannot be copied from the body.
+  const copied = lines !== undefined && !primary.compiled.transformsEvents && (versions === undefined || versions.every((v) => !v.compiled.transformsEvents))
+  const shown = copied ? undefined : events.map((event, i) => {
+    const { compiled } = versionOf(i)
+    return compiled.transformsEvents ? compiled.transform(event) : event
   })
-  // What is stored and echoed: the post-transform event, and its JSON when it cannot be copied from the body.
-  const shown = versions.map((version, i) => version.compiled.transformsEvents ? version.compiled.transform(events[i]) : events[i])
-  const json = versions.map((version, i) => version.compiled.transformsEvents || lines === undefined ? JSON.stringify(shown[i]) : undefined)
+  const json = shown?.map((event) => JSON.stringify(event))
   let eventBytes = lines?.bytes.byteLength ?? 0
-  for (const text of json) eventBytes += text?.length ?? 0
+  for (const text of json ?? []) eventBytes += text.length
   // One clock read per batch, not two per event: the mean time per event.
   const validationUs = Math.round(((performance.now() - started) * 1000) / Math.max(1, count))
-  let passed = 0
-  for (const result of results) if (result.passed) passed++
   const failed = count - passed
   const atomicReject = request.atomic && failed > 0
   const persist = !request.dryRun && !atomicReject
   const at = new Date(now).toISOString()
   const contractJson = JSON.stringify(contract.id)
   const ipJson = JSON.stringify(request.sourceIp)
-  const parts = new Map<ContractVersion, ReturnType<typeof batchParts>>()
+  const primaryParts = batchParts(contractJson, primary.version, at, validationUs, ipJson, persist)
+  const parts = new Map<ContractVersion, typeof primaryParts>([[primary, primaryParts]])
   const partsOf = (version: ContractVersion) => {
     let found = parts.get(version)
     if (found === undefined) parts.set(version, found = batchParts(contractJson, version.version, at, validationUs, ipJson, persist))
     return found
   }
-  const writeEvent = (writer: ByteWriter, i: number) => {
-    const text = json[i]
-    if (text !== undefined) writer.text(text)
-    else writer.range(lines!.bytes, lines!.starts[i]!, lines!.ends[i]!)
-  }
+  const writeEvent = json === undefined
+    ? (writer: ByteWriter, i: number) => writer.range(lines!.bytes, lines!.starts[i]!, lines!.ends[i]!)
+    : (writer: ByteWriter, i: number) => writer.text(json[i]!)
   const response = new ByteWriter(eventBytes + count * 200 + 256, request.pool)
   const pool = persist ? request.pool : undefined
   const accepted = new ByteWriter(persist ? eventBytes + count * 160 : 0, pool)
   const audit = new ByteWriter(persist ? count * 360 : 0, pool)
-  const quarantine: Array<QuarantineRow> = []
-  const ids = persist ? uuidRandomness(2 * count) : EMPTY
+  const quarantineIds: Array<string> = []
+  const ids = persist ? uuidRandomness(2 * count, request.pool) : EMPTY
   const quarantineLines = new ByteWriter(persist ? (failed * eventBytes) / Math.max(1, count) + failed * 600 : 0, pool)
+  const { v1 } = request
   response.text(`${
     JSON.stringify({
       total: count,
@@ -174,48 +198,62 @@ export const ingest = (request: IngestRequest): Decision => {
   },"results":[`)
   for (let index = 0; index < count; index++) {
     const result = results[index]!
-    const version = versions[index]!
-    const part = partsOf(version)
-    const violations = result.passed ? "[]" : JSON.stringify(result.violations)
+    const version = versionOf(index)
+    const part = version === primary ? primaryParts : partsOf(version)
     // UUID 2i names the event's row (accepted or quarantine), 2i + 1 its audit row.
-    const quarantineId = persist && !result.passed ? uuidString(ids, 2 * index) : undefined
-    if (index > 0) response.bytes(COMMA)
-    if (request.v1) {
-      response.bytes(OPEN_INDEX)
+    if (result.passed) {
+      if (v1) {
+        response.bytes(index === 0 ? FIRST_V1 : NEXT_V1)
+        response.integer(index)
+        response.bytes(part.resultPassedV1)
+        writeEvent(response, index)
+        response.bytes(NO_QUARANTINE_V1)
+      } else {
+        response.bytes(index === 0 ? FIRST_V0 : NEXT_V0)
+        response.bytes(part.resultPassedV0)
+        writeEvent(response, index)
+        response.bytes(RESULT_END_V0)
+      }
+      if (!persist) continue
+      const row = accepted.bytes(part.acceptedHead)
+      accepted.uuidAt(row + ID_AT, ids, 2 * index)
+      writeEvent(accepted, index)
+      accepted.bytes(ROW_END)
+      const auditRow = audit.bytes(part.auditPassed)
+      audit.uuidAt(auditRow + ID_AT, ids, 2 * index + 1)
+      audit.uuidAt(auditRow + EVENT_ID_AT, ids, 2 * index)
+      continue
+    }
+    const violations = JSON.stringify(result.violations)
+    const quarantineId = persist ? uuidString(ids, 2 * index) : undefined
+    if (v1) {
+      response.bytes(index === 0 ? FIRST_V1 : NEXT_V1)
       response.integer(index)
       response.bytes(COMMA)
     } else {
-      response.bytes(OPEN)
+      response.bytes(index === 0 ? FIRST_V0 : NEXT_V0)
     }
-    if (result.passed) response.bytes(part.resultPassed)
-    else response.text(part.resultFailed(violations))
+    response.text(part.resultFailed(violations))
     writeEvent(response, index)
-    if (!request.v1) response.bytes(RESULT_END_V0)
+    if (!v1) response.bytes(RESULT_END_V0)
     else if (quarantineId !== undefined) response.text(`,"quarantine_id":"${quarantineId}"}`)
     else response.bytes(NO_QUARANTINE_V1)
-    if (!persist) continue
-    if (result.passed) {
-      accepted.bytes(OPEN_ID)
-      accepted.uuid(ids, 2 * index)
-      accepted.bytes(part.accepted)
-      writeEvent(accepted, index)
-      accepted.bytes(ROW_END)
-    } else {
-      quarantine.push(quarantineRow(quarantineId!, contract.id, version.version, shown[index], result.violations, request.sourceIp, at))
-      quarantineLines.bytes(OPEN_ID)
-      quarantineLines.text(quarantineId!)
-      quarantineLines.bytes(part.quarantine)
-      writeEvent(quarantineLines, index)
-      quarantineLines.text(part.quarantineEnd(result.violations.length, violations))
-    }
+    if (quarantineId === undefined) continue
+    quarantineIds.push(quarantineId)
+    quarantineLines.bytes(OPEN_ID)
+    quarantineLines.text(quarantineId)
+    quarantineLines.bytes(part.quarantine)
+    writeEvent(quarantineLines, index)
+    quarantineLines.text(part.quarantineEnd(result.violations.length, violations))
     audit.bytes(OPEN_ID)
     audit.uuid(ids, 2 * index + 1)
     audit.bytes(EVENT_ID)
-    audit.uuid(ids, 2 * index)
-    if (result.passed) audit.bytes(part.auditPassed)
-    else audit.text(part.auditFailed(result.violations.length, violations))
+    audit.text(quarantineId)
+    audit.text(part.auditFailed(result.violations.length, violations))
   }
   response.text("]}")
+  // The UUIDs are written (the quarantine ids as strings too): their random bytes can be reused.
+  if (persist) request.pool?.give(ids)
   return {
     status: statusOf(passed, count, atomicReject),
     body: response.done(),
@@ -228,8 +266,7 @@ export const ingest = (request: IngestRequest): Decision => {
     writes: persist
       ? {
         accepted: new JsonLines(accepted.done()),
-        quarantine,
-        quarantineLines: new JsonLines(quarantineLines.done()),
+        quarantine: new QuarantineLines(quarantineLines.done(), quarantineIds),
         audit: new JsonLines(audit.done())
       }
       : atomicReject && !request.dryRun

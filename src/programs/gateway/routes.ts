@@ -11,10 +11,13 @@ import { ByteSize, Effect, Redacted, Result } from "effect"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { HttpIncomingMessage, HttpRouter, HttpServerResponse } from "effect/http"
 import type { HttpServerRequest } from "effect/http"
+import type { Readable } from "node:stream"
 import { makeAuthenticator, mayUse } from "./auth.ts"
 import type { ApiKey } from "./auth.ts"
 import { oversizedEvent, parseJsonBody, parseNdjson } from "./body.ts"
 import type { Refusal } from "./body.ts"
+import { readPooledBody } from "./bodyReader.ts"
+import type { PooledBody } from "./bodyReader.ts"
 import { BufferPool } from "./byteWriter.ts"
 import type { GatewayConfig } from "./config.ts"
 import { deprecatedBatch } from "./deprecated.ts"
@@ -55,13 +58,23 @@ const tooLarge = (error: unknown): boolean => {
   return false
 }
 
-/** The body, refused with 413 when it is larger than `limit` bytes. */
-const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) => {
-  const declared = Number(request.headers["content-length"] ?? "0")
-  if (declared > limit) return Effect.succeed(Result.fail<Refusal>({ status: 413, error: `Request body of ${declared} bytes exceeds the ${limit / 1024 / 1024} MB limit` }))
+const KEEP = () => {}
+
+/**
+ * The body, refused with 413 when it is larger than `limit` bytes; read into
+ * a buffer from `pool` when one is given (ingest batches), whose `release`
+ * gives it back.
+ */
+const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number, pool?: BufferPool): Effect.Effect<Result.Result<PooledBody, Refusal>> => {
+  const header = request.headers["content-length"]
+  const declared = header === undefined ? undefined : Number(header)
+  if (declared !== undefined && declared > limit) {
+    return Effect.succeed(Result.fail<Refusal>({ status: 413, error: `Request body of ${declared} bytes exceeds the ${limit / 1024 / 1024} MB limit` }))
+  }
+  if (pool !== undefined) return readPooledBody(NodeHttpServerRequest.toIncomingMessage(request) as Readable, declared, limit, pool)
   return request.arrayBuffer.pipe(
     Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)),
-    Effect.map((buffer): Result.Result<Uint8Array, Refusal> => Result.succeed(new Uint8Array(buffer))),
+    Effect.map((buffer): Result.Result<PooledBody, Refusal> => Result.succeed({ bytes: new Uint8Array(buffer), release: KEEP })),
     Effect.catch((error) =>
       Effect.succeed(Result.fail<Refusal>(
         tooLarge(error) ? { status: 413, error: `Request body exceeds the ${limit / 1024 / 1024} MB limit` } : { status: 400, error: "Invalid request: the body could not be read" }
@@ -156,12 +169,14 @@ export const gatewayRoutes = (options: {
       if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
         return fail({ status: 400, error: "Invalid request: Idempotency-Key is longer than 255 characters" }, headers)
       }
-      const body = yield* readBody(request, v1 ? V1_BODY_LIMIT : V0_BODY_LIMIT)
-      if (Result.isFailure(body)) return fail(body.failure, headers)
+      const read = yield* readBody(request, v1 ? V1_BODY_LIMIT : V0_BODY_LIMIT, pool)
+      if (Result.isFailure(read)) return fail(read.failure, headers)
+      // A refused body's buffer is left to the GC; a decided one goes back to the pool below.
+      const { bytes: body, release: releaseRequest } = read.success
       const dryRun = flag(url, "dry_run")
       const scopedKey = idempotencyKey === undefined ? undefined : `${guarded.success.key.name}\u0000${contractId}\u0000${idempotencyKey}`
       if (scopedKey !== undefined && !dryRun) {
-        const seen = idempotency.lookup(scopedKey, body.success)
+        const seen = idempotency.lookup(scopedKey, body)
         if (seen === "conflict") {
           return json(422, { error: "idempotency_conflict", detail: "A different request body was already submitted with this Idempotency-Key." }, headers)
         }
@@ -170,14 +185,14 @@ export const gatewayRoutes = (options: {
         }
       }
       const ndjson = v1 && (request.headers["content-type"] ?? "").startsWith("application/x-ndjson")
-      const parsed = ndjson ? parseNdjson(body.success) : parseJsonBody(decoder.decode(body.success))
+      const parsed = ndjson ? parseNdjson(body) : parseJsonBody(decoder.decode(body))
       if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
       const events = parsed.success.events
       if (events.length === 0) return fail({ status: 400, error: "Invalid request: Empty event batch" }, headers)
       if (!v1 && events.length > V0_MAX_EVENTS) {
         return fail({ status: 400, error: `Invalid request: Batch too large: ${events.length} events submitted, maximum is ${V0_MAX_EVENTS}` }, headers)
       }
-      const oversized = oversizedEvent(events, body.success.length)
+      const oversized = oversizedEvent(events, body.length)
       if (oversized !== undefined) return fail(oversized, headers)
       const resolution = resolveVersion(contract, pin)
       if (resolution._tag === "VersionNotFound") return fail({ status: 404, error: resolution.message }, headers)
@@ -191,7 +206,9 @@ export const gatewayRoutes = (options: {
         ? ingestEnvelope({ contract, version: resolution.version, payload: events[0], dryRun, atomic: flag(url, "atomic"), sourceIp })
         : ingest({ contract, resolution, events, lines: parsed.success.lines, dryRun, atomic: flag(url, "atomic"), sourceIp, v1, pool })
       // The first answer to an Idempotency-Key is written with the batch, so a retry after a restart still finds it.
-      const remembered = scopedKey === undefined || dryRun ? undefined : idempotency.record(scopedKey, body.success, { status: decision.status, body: decision.body })
+      const remembered = scopedKey === undefined || dryRun ? undefined : idempotency.record(scopedKey, body, { status: decision.status, body: decision.body })
+      // Decided (and hashed): nothing reads the request's bytes any more.
+      releaseRequest()
       yield* store.persist(contract.id, remembered === undefined ? decision.writes : { ...decision.writes, idempotency: [remembered] })
       decision.release?.()
       if (remembered !== undefined) idempotency.remember(remembered)
@@ -212,7 +229,7 @@ export const gatewayRoutes = (options: {
       if (typeof disposition !== "string") return fail(disposition, headers)
       const body = yield* readBody(request, V1_BODY_LIMIT)
       if (Result.isFailure(body)) return fail(body.failure, headers)
-      const parsed = parseJsonBody(decoder.decode(body.success))
+      const parsed = parseJsonBody(decoder.decode(body.success.bytes))
       if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
       const records = parsed.success.events
       if (records.length === 0) return fail({ status: 400, error: "Invalid request: Empty event batch" }, headers)
@@ -239,8 +256,8 @@ export const gatewayRoutes = (options: {
       if (Result.isFailure(guarded)) return guarded.failure
       const { key, headers } = guarded.success
       const offset = Math.max(0, Math.floor(Number(url.searchParams.get("offset") ?? "0")) || 0)
-      const rows = store.list(contractId, Number.MAX_SAFE_INTEGER, 0).filter((row) => mayUse(key, row.contract_id))
-      return json(200, rows.slice(offset, offset + pageSize(url)).map((row) => withReplaySummary(store, row)), headers)
+      const rows = store.list((id) => (contractId === undefined || id === contractId) && mayUse(key, id), pageSize(url), offset)
+      return json(200, rows.map((row) => withReplaySummary(store, row)), headers)
     })
 
   const replayRoute = (request: HttpServerRequest.HttpServerRequest) =>
@@ -251,7 +268,7 @@ export const gatewayRoutes = (options: {
       const { contract, headers } = guarded.success as { contract: ServedContract; headers: Record<string, string> }
       const body = yield* readBody(request, V0_BODY_LIMIT)
       if (Result.isFailure(body)) return fail(body.failure, headers)
-      const parsed = parseReplayRequest(decoder.decode(body.success), "contract")
+      const parsed = parseReplayRequest(decoder.decode(body.success.bytes), "contract")
       if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
       const plan = replayTarget(contract, parsed.success.version)
       if ("error" in plan) return fail(plan, headers)
@@ -267,7 +284,7 @@ export const gatewayRoutes = (options: {
       const { key, headers } = guarded.success
       const body = yield* readBody(request, V0_BODY_LIMIT)
       if (Result.isFailure(body)) return fail(body.failure, headers)
-      const parsed = parseReplayRequest(decoder.decode(body.success), "events")
+      const parsed = parseReplayRequest(decoder.decode(body.success.bytes), "events")
       if (Result.isFailure(parsed)) return fail(parsed.failure, headers)
       // A `contract_id` the key may not use is refused like a contract path would be.
       const contractId = parsed.success.contractId

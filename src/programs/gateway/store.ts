@@ -63,6 +63,22 @@ export class JsonLines {
 }
 
 /**
+ * Quarantine rows already serialized (the ingest path's): source rows of the
+ * contract they are persisted for, one line each, named by `ids` in order,
+ * so that the index needs neither the row objects nor a parse of the lines.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class QuarantineLines extends JsonLines {
+  readonly ids: ReadonlyArray<string>
+  constructor(bytes: Uint8Array, ids: ReadonlyArray<string>) {
+    super(bytes)
+    this.ids = ids
+  }
+}
+
+/**
  * What one decision writes.
  *
  * @since 0.1.0
@@ -70,19 +86,53 @@ export class JsonLines {
  */
 export interface Writes {
   readonly accepted?: ReadonlyArray<Record<string, unknown>> | JsonLines
-  readonly quarantine?: ReadonlyArray<QuarantineRow>
-  /** The same quarantine rows already serialized: written instead of serializing `quarantine`, which is still indexed. */
-  readonly quarantineLines?: JsonLines
+  readonly quarantine?: ReadonlyArray<QuarantineRow> | QuarantineLines
   readonly audit?: ReadonlyArray<Record<string, unknown>> | JsonLines
   readonly replays?: ReadonlyArray<ReplayStamp>
   readonly idempotency?: ReadonlyArray<IdempotencyRecord>
 }
 
 const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 const jsonl = (rows: ReadonlyArray<unknown> | JsonLines) =>
   rows instanceof JsonLines
     ? rows.bytes
     : encoder.encode(rows.map((row) => JSON.stringify(row)).join("\n") + "\n")
+
+/**
+ * A quarantine row as the index keeps it: what lookups filter on, and the
+ * row itself or where its JSON text lies in its batch's text, parsed when
+ * the row is read. Ingest quarantines rows by the thousand and they stay
+ * indexed for the process's life: as text, one string per batch, they are
+ * nothing for a garbage collection to walk, where each parsed row was a
+ * tree of some 25 objects.
+ */
+class IndexedRow {
+  readonly id: string
+  readonly contractId: string
+  readonly replayOf: string | null
+  private readonly row: QuarantineRow | string
+  private readonly start: number
+  private readonly end: number
+  constructor(id: string, contractId: string, replayOf: string | null, row: QuarantineRow | string, start = 0, end = 0) {
+    this.id = id
+    this.contractId = contractId
+    this.replayOf = replayOf
+    this.row = row
+    this.start = start
+    this.end = end
+  }
+  read(): QuarantineRow {
+    return typeof this.row === "string" ? rowAt(this.row, this.start, this.end) : this.row
+  }
+}
+
+const rowAt = (text: string, start: number, end: number) => JSON.parse(text.slice(start, end)) as QuarantineRow
+
+/** Calls `onRow` with every row of a JSON Lines object. */
+const eachRow = <R>(onRow: (row: R) => void) => (bytes: Uint8Array) => {
+  for (const line of decoder.decode(bytes).split("\n")) if (line !== "") onRow(JSON.parse(line) as R)
+}
 
 /**
  * @since 0.1.0
@@ -90,37 +140,55 @@ const jsonl = (rows: ReadonlyArray<unknown> | JsonLines) =>
  */
 export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client: StorageClientShape, root: string) {
   const base = root.endsWith("/") ? root : `${root}/`
-  const rows = new Map<string, QuarantineRow>()
+  const rows = new Map<string, IndexedRow>()
   const stamps = new Map<string, ReplayStamp>()
   /** Failed-replay rows by the id of the row they replayed. */
-  const attempts = new Map<string, Array<QuarantineRow>>()
-  const index = (row: QuarantineRow) => {
+  const attempts = new Map<string, Array<IndexedRow>>()
+  const index = (row: IndexedRow) => {
     rows.set(row.id, row)
-    if (row.replay_of_quarantine_id === null) return
-    const chain = attempts.get(row.replay_of_quarantine_id)
-    if (chain === undefined) attempts.set(row.replay_of_quarantine_id, [row])
+    if (row.replayOf === null) return
+    const chain = attempts.get(row.replayOf)
+    if (chain === undefined) attempts.set(row.replayOf, [row])
     else chain.push(row)
+  }
+  /** Rows as JSON Lines, kept as one string: `ids` and `contractId` name them when known, else each line is parsed for its fields. */
+  const indexLines = (bytes: Uint8Array, contractId: string, ids?: ReadonlyArray<string>) => {
+    const text = decoder.decode(bytes)
+    let start = 0
+    for (let line = 0; start < text.length; line++) {
+      let end = text.indexOf("\n", start)
+      if (end === -1) end = text.length
+      if (end > start) {
+        const id = ids?.[line]
+        if (id !== undefined) index(new IndexedRow(id, contractId, null, text, start, end))
+        else {
+          const row = rowAt(text, start, end)
+          index(new IndexedRow(row.id, row.contract_id, row.replay_of_quarantine_id, text, start, end))
+        }
+      }
+      start = end + 1
+    }
+  }
+  const indexWritten = (contractId: string, quarantine: Writes["quarantine"]) => {
+    if (quarantine instanceof QuarantineLines) indexLines(quarantine.bytes, contractId, quarantine.ids)
+    else for (const row of quarantine ?? []) index(new IndexedRow(row.id, row.contract_id, row.replay_of_quarantine_id, row))
   }
 
   const idempotency: Array<IdempotencyRecord> = []
 
   /** Every row of `kind` whose object `wanted` accepts, in no particular order. */
-  const readAll = <R>(kind: "quarantine" | "replays" | "idempotency", onRow: (row: R) => void, wanted: (url: string) => boolean = () => true) =>
+  const readAll = (kind: "quarantine" | "replays" | "idempotency", onObject: (bytes: Uint8Array) => void, wanted: (url: string) => boolean = () => true) =>
     client.list(`${base}${kind}/`).pipe(
       Stream.filter((entry) => wanted(entry.url)),
       Stream.mapEffect((entry) => client.read(entry.url), { concurrency: 8 }),
-      Stream.runForEach((bytes) =>
-        Effect.sync(() => {
-          for (const line of new TextDecoder().decode(bytes).split("\n")) if (line !== "") onRow(JSON.parse(line) as R)
-        })
-      ),
+      Stream.runForEach((bytes) => Effect.sync(() => onObject(bytes))),
       Effect.catchTag("StorageError", (error) => error.reason === "NotFound" ? Effect.void : Effect.fail(error))
     )
-  yield* readAll("quarantine", index)
-  yield* readAll("replays", (stamp: ReplayStamp) => void stamps.set(stamp.quarantine_id, stamp))
+  yield* readAll("quarantine", (bytes) => indexLines(bytes, ""))
+  yield* readAll("replays", eachRow((stamp: ReplayStamp) => void stamps.set(stamp.quarantine_id, stamp)))
   // Records live 24 h, so none older than yesterday's directory can still be valid.
   const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10)
-  yield* readAll("idempotency", (record: IdempotencyRecord) => void idempotency.push(record), (url) => {
+  yield* readAll("idempotency", eachRow((record: IdempotencyRecord) => void idempotency.push(record)), (url) => {
     const day = /\/(\d{4}-\d{2}-\d{2})\/[^/]*$/.exec(url)?.[1]
     return day === undefined || day >= yesterday
   })
@@ -137,29 +205,28 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
     persist: (contractId: string, writes: Writes) =>
       Effect.all([
         write("accepted", contractId, writes.accepted),
-        write("quarantine", contractId, writes.quarantineLines ?? writes.quarantine),
+        write("quarantine", contractId, writes.quarantine),
         write("audit", contractId, writes.audit),
         write("replays", contractId, writes.replays),
         write("idempotency", contractId, writes.idempotency)
       ], { concurrency: "unbounded", discard: true }).pipe(
         Effect.tap(() =>
-          Effect.sync(() => {
-            for (const row of writes.quarantine ?? []) index(row)
-          })
+          Effect.sync(() => indexWritten(contractId, writes.quarantine))
         )
       ),
-    /** Source rows (not failed replays), newest first. */
-    list: (contractId: string | undefined, limit: number, offset: number) =>
+    /** Source rows (not failed replays) of the contracts `shown` accepts, newest first. */
+    list: (shown: (contractId: string) => boolean, limit: number, offset: number): Array<QuarantineRow> =>
       [...rows.values()]
-        .filter((row) => row.replay_of_quarantine_id === null && (contractId === undefined || row.contract_id === contractId))
+        .filter((row) => row.replayOf === null && shown(row.contractId))
         .toReversed()
-        .slice(offset, offset + limit),
-    get: (id: string) => rows.get(id),
+        .slice(offset, offset + limit)
+        .map((row) => row.read()),
+    get: (id: string): QuarantineRow | undefined => rows.get(id)?.read(),
     stampOf: (id: string) => stamps.get(id),
     /** Idempotency records read at start (some may have expired since). */
     idempotencyRecords: idempotency as ReadonlyArray<IdempotencyRecord>,
     /** The rows failed replays of `id` wrote, in no particular order. */
-    attemptsOf: (id: string): ReadonlyArray<QuarantineRow> => attempts.get(id) ?? [],
+    attemptsOf: (id: string): ReadonlyArray<QuarantineRow> => (attempts.get(id) ?? []).map((row) => row.read()),
     /** Stamps a row as replayed unless another replay did first; synchronous, so exactly one caller wins. */
     claim: (stamp: ReplayStamp): boolean => {
       if (stamps.has(stamp.quarantine_id)) return false

@@ -7,17 +7,21 @@
  * @since 0.1.0
  */
 import { randomFillSync } from "node:crypto"
+import type { BufferPool } from "./byteWriter.ts"
 
 const HEX = Buffer.from("0123456789abcdef", "latin1")
 const DASH = 45
 
 /**
- * Random bytes for `count` UUIDs (16 each), from the same CSPRNG as `randomUUID`.
+ * Random bytes for `count` UUIDs (16 each), from the same CSPRNG as
+ * `randomUUID`, in a buffer from `pool` when given (give it back once the
+ * UUIDs are written).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const uuidRandomness = (count: number): Buffer => randomFillSync(Buffer.allocUnsafe(16 * count))
+export const uuidRandomness = (count: number, pool?: BufferPool): Buffer =>
+  randomFillSync(pool?.take(16 * count) ?? Buffer.allocUnsafe(16 * count), 0, 16 * count)
 
 /**
  * Writes UUID number `index` of `random` (its 36 characters, lower-case hex)

@@ -66,4 +66,15 @@ describe("uuid", () => {
     assert.match(uuidString(Buffer.alloc(16, 0xff), 0), V4)
     assert.strictEqual(uuidString(Buffer.alloc(16, 0), 0), "00000000-0000-4000-8000-000000000000")
   })
+
+  it("writes a UUID over a template's slot (rows copied whole, ids filled in), only over bytes already written", () => {
+    const random = uuidRandomness(2)
+    const writer = new ByteWriter(8, new BufferPool(1))
+    writer.text("x")
+    const at = writer.bytes(utf8(`{"id":"${"0".repeat(36)}"}`))
+    assert.strictEqual(at, 1)
+    writer.uuidAt(at + 7, random, 1)
+    assert.strictEqual(decode(writer.done()), `x{"id":"${uuidString(random, 1)}"}`)
+    assert.throws(() => writer.uuidAt(at + 10, random, 0), /No 36 written bytes at 11/)
+  })
 })
