@@ -56,7 +56,8 @@ const rules: Record<string, (error: TaggedFailure) => Omit<Failure, "message">> 
   ArtifactError: (error) => ({ code: artifactExitCodes[error.reason ?? ""] ?? ExitCode.failed, kind: error.reason ?? "ArtifactError" }),
   ConfigError: () => ({ code: ExitCode.config, kind: "ConfigError" }),
   ContractError: () => ({ code: ExitCode.config, kind: "ContractError" }),
-  ContractViolations: () => ({ code: ExitCode.failed, kind: "ContractViolations" })
+  ContractViolations: () => ({ code: ExitCode.failed, kind: "ContractViolations" }),
+  GatewayStoreError: () => ({ code: ExitCode.failed, kind: "GatewayStoreError" })
 }
 
 const artifactExitCodes: Record<string, number> = {

@@ -8,13 +8,14 @@
  * concurrent batches never race on a file.
  *
  * Quarantine rows and replay stamps are also indexed in memory (rebuilt from
- * storage at start) so that replay can find a row and stamp it with exactly
+ * storage at start, every line decoded: a damaged one stops the start with
+ * `GatewayStoreError` naming the object and line) so that replay can find a row and stamp it with exactly
  * one winner, and so that a row's replay history (its failed-replay rows and
  * its stamp) is known after a restart.
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Cause, Effect, Schema, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import type { StorageClientShape } from "../../services/StorageClient.ts"
 import type { Violation } from "../../services/Contracts.ts"
@@ -127,12 +128,78 @@ class IndexedRow {
   }
 }
 
+/** A row's text, checked when it was written or restored. */
 const rowAt = (text: string, start: number, end: number) => JSON.parse(text.slice(start, end)) as QuarantineRow
 
-/** Calls `onRow` with every row of a JSON Lines object. */
-const eachRow = <R>(onRow: (row: R) => void) => (bytes: Uint8Array) => {
-  for (const line of decoder.decode(bytes).split("\n")) if (line !== "") onRow(JSON.parse(line) as R)
-}
+/**
+ * A line of the store's own JSON Lines that cannot be read back at start
+ * (edited or damaged): the gateway does not start rather than forget it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class GatewayStoreError extends Schema.TaggedError<GatewayStoreError>()("GatewayStoreError", {
+  url: Schema.String,
+  line: Schema.Number,
+  message: Schema.String
+}) {}
+
+/** What the index needs of a stored quarantine row (the rest is read when the row is). */
+const IndexedFields = Schema.Struct({
+  id: Schema.String,
+  contract_id: Schema.String,
+  replay_of_quarantine_id: Schema.NullOr(Schema.String)
+})
+const StoredStamp = Schema.Struct({
+  quarantine_id: Schema.String,
+  replayed_at: Schema.String,
+  contract_version: Schema.String,
+  replayed_into_id: Schema.String
+})
+const StoredIdempotency = Schema.Struct({
+  key: Schema.String,
+  body_sha256: Schema.String,
+  status: Schema.Number,
+  body: Schema.String,
+  expires_at: Schema.String
+})
+
+/**
+ * Each line of a stored JSON Lines object, decoded with `schema`; `onRow`
+ * also gets where the line lies in the text. A line that is not JSON or not
+ * such a row fails naming the object and the line.
+ */
+const restoreLines = <A>(
+  schema: Schema.Decoder<A>,
+  what: string,
+  onRow: (row: A, text: string, start: number, end: number) => void
+) =>
+(url: string, bytes: Uint8Array): Effect.Effect<void, GatewayStoreError> =>
+  Effect.suspend(() => {
+    const decode = Schema.decodeUnknownExit(schema)
+    const text = decoder.decode(bytes)
+    let start = 0
+    for (let line = 1; start < text.length; line++) {
+      let end = text.indexOf("\n", start)
+      if (end === -1) end = text.length
+      if (end > start) {
+        let value: unknown
+        try {
+          value = JSON.parse(text.slice(start, end))
+        } catch (error) {
+          return Effect.fail(new GatewayStoreError({ url, line, message: `${url} line ${line} is not JSON (${(error as Error).message}).` }))
+        }
+        const decoded = decode(value)
+        if (decoded._tag === "Failure") {
+          const problem = String((Cause.squash(decoded.cause) as Error).message).replace(/\s*\n\s*/g, " ")
+          return Effect.fail(new GatewayStoreError({ url, line, message: `${url} line ${line} is not ${what}: ${problem}.` }))
+        }
+        onRow(decoded.value, text, start, end)
+      }
+      start = end + 1
+    }
+    return Effect.void
+  })
 
 /**
  * @since 0.1.0
@@ -151,21 +218,15 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
     if (chain === undefined) attempts.set(row.replayOf, [row])
     else chain.push(row)
   }
-  /** Rows as JSON Lines, kept as one string: `ids` and `contractId` name them when known, else each line is parsed for its fields. */
-  const indexLines = (bytes: Uint8Array, contractId: string, ids?: ReadonlyArray<string>) => {
+  /** Rows the ingest path wrote as JSON Lines, named by `ids`, kept as one string. */
+  const indexLines = (bytes: Uint8Array, contractId: string, ids: ReadonlyArray<string>) => {
     const text = decoder.decode(bytes)
     let start = 0
     for (let line = 0; start < text.length; line++) {
       let end = text.indexOf("\n", start)
       if (end === -1) end = text.length
-      if (end > start) {
-        const id = ids?.[line]
-        if (id !== undefined) index(new IndexedRow(id, contractId, null, text, start, end))
-        else {
-          const row = rowAt(text, start, end)
-          index(new IndexedRow(row.id, row.contract_id, row.replay_of_quarantine_id, text, start, end))
-        }
-      }
+      const id = ids[line]
+      if (end > start && id !== undefined) index(new IndexedRow(id, contractId, null, text, start, end))
       start = end + 1
     }
   }
@@ -176,19 +237,27 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
 
   const idempotency: Array<IdempotencyRecord> = []
 
-  /** Every row of `kind` whose object `wanted` accepts, in no particular order. */
-  const readAll = (kind: "quarantine" | "replays" | "idempotency", onObject: (bytes: Uint8Array) => void, wanted: (url: string) => boolean = () => true) =>
+  /** Every object of `kind` that `wanted` accepts, in no particular order. */
+  const readAll = (
+    kind: "quarantine" | "replays" | "idempotency",
+    onObject: (url: string, bytes: Uint8Array) => Effect.Effect<void, GatewayStoreError>,
+    wanted: (url: string) => boolean = () => true
+  ) =>
     client.list(`${base}${kind}/`).pipe(
       Stream.filter((entry) => wanted(entry.url)),
-      Stream.mapEffect((entry) => client.read(entry.url), { concurrency: 8 }),
-      Stream.runForEach((bytes) => Effect.sync(() => onObject(bytes))),
+      Stream.mapEffect((entry) => Effect.map(client.read(entry.url), (bytes) => [entry.url, bytes] as const), { concurrency: 8 }),
+      Stream.runForEach(([url, bytes]) => onObject(url, bytes)),
       Effect.catchTag("StorageError", (error) => error.reason === "NotFound" ? Effect.void : Effect.fail(error))
     )
-  yield* readAll("quarantine", (bytes) => indexLines(bytes, ""))
-  yield* readAll("replays", eachRow((stamp: ReplayStamp) => void stamps.set(stamp.quarantine_id, stamp)))
+  yield* readAll(
+    "quarantine",
+    restoreLines(IndexedFields, "a quarantine row", (row, text, start, end) =>
+      index(new IndexedRow(row.id, row.contract_id, row.replay_of_quarantine_id, text, start, end)))
+  )
+  yield* readAll("replays", restoreLines(StoredStamp, "a replay stamp", (stamp) => void stamps.set(stamp.quarantine_id, stamp)))
   // Records live 24 h, so none older than yesterday's directory can still be valid.
   const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10)
-  yield* readAll("idempotency", eachRow((record: IdempotencyRecord) => void idempotency.push(record)), (url) => {
+  yield* readAll("idempotency", restoreLines(StoredIdempotency, "an Idempotency-Key record", (record) => void idempotency.push(record)), (url) => {
     const day = /\/(\d{4}-\d{2}-\d{2})\/[^/]*$/.exec(url)?.[1]
     return day === undefined || day >= yesterday
   })
