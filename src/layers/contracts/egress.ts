@@ -45,8 +45,6 @@ export interface EgressDecision {
   /** Each record after transforms and the leakage guard (what audit and quarantine rows keep). */
   readonly cleaned: ReadonlyArray<unknown>
   readonly results: ReadonlyArray<ValidationResult>
-  /** 200 all passed; 207 mixed (block, tag); 422 all failed, or any failure with `fail`. */
-  readonly status: 200 | 207 | 422
 }
 
 /** The transformed record without its undeclared top-level fields, and their names. */
@@ -84,7 +82,5 @@ export const decideEgress = (compiled: CompiledContract, records: ReadonlyArray<
     const stripped = guarded[index]!.stripped
     return { index, passed: result.passed, violations: result.violations, action, ...(stripped.length > 0 ? { stripped_fields: stripped } : {}) }
   })
-  const passed = records.length - failed
-  const status = failed === 0 ? 200 : (disposition === "fail" || passed === 0) ? 422 : 207
-  return { passed, failed, payload, outcomes, cleaned: guarded.map((entry) => entry.record), results, status }
+  return { passed: records.length - failed, failed, payload, outcomes, cleaned: guarded.map((entry) => entry.record), results }
 }

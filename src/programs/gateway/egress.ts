@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto"
 import { decideEgress } from "../../layers/contracts/egress.ts"
-import type { Disposition } from "../../layers/contracts/egress.ts"
+import type { Disposition, EgressDecision } from "../../layers/contracts/egress.ts"
 import type { Refusal } from "./body.ts"
 import { utf8 } from "./byteWriter.ts"
 import type { Decision } from "./ingest.ts"
@@ -19,6 +19,10 @@ import { auditRow, quarantineRow } from "./rows.ts"
 const egressRow = <A extends object>(row: A) => ({ ...row, direction: "egress" })
 
 const DISPOSITIONS: ReadonlySet<string> = new Set(["block", "fail", "tag"])
+
+/** 200 all passed; 207 mixed (block, tag); 422 all failed, or any failure with `fail`. */
+const statusOf = (decision: EgressDecision, disposition: Disposition) =>
+  decision.failed === 0 ? 200 : disposition === "fail" || decision.passed === 0 ? 422 : 207
 
 /**
  * `?disposition=` (default `block`), or a refusal naming the allowed values.
@@ -66,7 +70,8 @@ export const egress = (request: {
       ...(stripped_fields === undefined ? {} : { stripped_fields })
     }))
   }))
-  if (request.dryRun) return { status: decision.status, body, writes: {} }
+  const status = statusOf(decision, request.disposition)
+  if (request.dryRun) return { status, body, writes: {} }
   const at = new Date().toISOString()
   const quarantine = decision.results.flatMap((result, index) =>
     result.passed ? [] : [quarantineRow(randomUUID(), contract.id, version.version, decision.cleaned[index], result.violations, sourceIp, at)]
@@ -74,5 +79,5 @@ export const egress = (request: {
   const audit = decision.results.map((result, index) =>
     egressRow(auditRow(randomUUID(), contract.id, version.version, result, decision.cleaned[index], validationUs, sourceIp, at))
   )
-  return { status: decision.status, body, writes: { quarantine: quarantine.map(egressRow), audit } }
+  return { status, body, writes: { quarantine: quarantine.map(egressRow), audit } }
 }

@@ -27,7 +27,7 @@ const records = [{ id: "a", email: "a@x", ssn: "123" }, { email: "b@x" }]
 const summary = (compiled: CompiledContract, disposition: Disposition) => {
   const decision = decideEgress(compiled, records, disposition)
   return {
-    status: decision.status,
+    counts: [decision.passed, decision.failed],
     payload: decision.payload,
     actions: decision.outcomes.map((outcome) => [outcome.action, outcome.stripped_fields ?? [], outcome.violations.map((v) => v.kind)])
   }
@@ -36,7 +36,7 @@ const summary = (compiled: CompiledContract, disposition: Disposition) => {
 describe("egress validation", () => {
   it("block ships passing records, transformed; off keeps undeclared fields", () => {
     assert.deepStrictEqual(summary(compile("off"), "block"), {
-      status: 207,
+      counts: [1, 1],
       payload: [{ id: "a", email: "<REDACTED>", ssn: "123" }],
       actions: [["included", [], []], ["blocked", [], ["missing_required_field"]]]
     })
@@ -44,7 +44,7 @@ describe("egress validation", () => {
 
   it("strip removes undeclared fields and names them; tag ships everything", () => {
     assert.deepStrictEqual(summary(compile("strip"), "tag"), {
-      status: 207,
+      counts: [1, 1],
       payload: [{ id: "a", email: "<REDACTED>" }, { email: "<REDACTED>" }],
       actions: [["included", ["ssn"], []], ["tagged", [], ["missing_required_field"]]]
     })
@@ -52,7 +52,7 @@ describe("egress validation", () => {
 
   it("fail mode makes each leak a violation; the fail disposition ships nothing when any record fails", () => {
     const decision = decideEgress(compile("fail"), records, "fail")
-    assert.strictEqual(decision.status, 422)
+    assert.deepStrictEqual([decision.passed, decision.failed], [0, 2])
     assert.deepStrictEqual(decision.payload, [])
     assert.deepStrictEqual(decision.outcomes.map((outcome) => outcome.action), ["rejected", "rejected"])
     assert.deepStrictEqual(decision.outcomes[0]!.violations, [{
@@ -64,10 +64,10 @@ describe("egress validation", () => {
     assert.deepStrictEqual(decision.cleaned, [{ id: "a", email: "<REDACTED>" }, { email: "<REDACTED>" }])
   })
 
-  it("200 when every record passes, whatever the disposition", () => {
+  it("every record ships when every record passes, whatever the disposition", () => {
     for (const disposition of ["block", "fail", "tag"] as const) {
       const decision = decideEgress(compile("strip"), [{ id: "a", email: "e" }], disposition)
-      assert.deepStrictEqual([decision.status, decision.payload], [200, [{ id: "a", email: "<REDACTED>" }]])
+      assert.deepStrictEqual([decision.failed, decision.payload], [0, [{ id: "a", email: "<REDACTED>" }]])
     }
   })
 })
