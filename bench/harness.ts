@@ -98,6 +98,15 @@ export const compare = async (options: {
    * where wall time mostly measures the other jobs.
    */
   readonly clock?: "wall" | "cpu"
+  /**
+   * Whether a full collection runs before every sample (default true: one
+   * side's garbage is not paid by the other). Off for a server's sustained
+   * throughput, where a forced collection costs the next sample a transient
+   * no running server has (the young generation shrinks, then regrows).
+   */
+  readonly collectBetween?: boolean
+  /** Untimed runs of each side before the samples (default 1: JIT, page cache); more for a server's start-up transient. */
+  readonly warmups?: number
 }): Promise<BenchResult> => {
   const repeats = options.repeats ?? 5
   const now = options.clock === "cpu"
@@ -109,16 +118,18 @@ export const compare = async (options: {
   const samples = { ours: [] as Array<number>, base: [] as Array<number> }
   const once = async (side: Side): Promise<number> => {
     const body = await side.prepare()
-    gc?.()
+    if (options.collectBetween !== false) gc?.()
     const started = now()
     await body()
     const seconds = (now() - started) / 1000
     await side.cleanup?.()
     return options.ops / seconds
   }
-  // A warm-up of each side, not counted (JIT, page cache).
-  await once(options.base)
-  await once(options.ours)
+  // Warm-ups of each side, not counted (JIT, page cache).
+  for (let i = 0; i < (options.warmups ?? 1); i++) {
+    await once(options.base)
+    await once(options.ours)
+  }
   for (let i = 0; i < repeats; i++) {
     if (i % 2 === 0) {
       samples.base.push(await once(options.base))
