@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { SchemaAST, SchemaIssue } from "effect"
+import type { Schema } from "effect"
 import type { Path, Problem } from "./problems.ts"
 import { isSecretKey } from "./secrets.ts"
 
@@ -133,3 +134,19 @@ export const problemsFromIssue = (issue: SchemaIssue.Issue, base: Path = []): Ar
   walk(issue, base, undefined)
   return out
 }
+
+/**
+ * A decoding error as one line, for data rather than config files (a stored
+ * JSON Lines record): "Expected string\n  at ["parts"][0]["path"]" becomes
+ * "parts.0.path: expected string"; several issues are joined with "; ".
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const issueText = (error: Schema.SchemaError): string =>
+  error.message.split("\n").reduce<Array<string>>((out, line) => {
+    const at = /^\s*at (\[.*\])$/.exec(line)
+    if (at === null || out.length === 0) return [...out, line.replace(/^Expected/, "expected")]
+    const path = Array.from(at[1]!.matchAll(/\[(?:"((?:[^"\\]|\\.)*)"|(\d+))\]/g), (m) => m[1] ?? m[2]).join(".")
+    return [...out.slice(0, -1), `${path}: ${out.at(-1)}`]
+  }, []).join("; ")

@@ -15,10 +15,12 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Schema, Stream } from "effect"
+import { Effect, Result, Schema, Stream } from "effect"
 import { randomUUID } from "node:crypto"
+import { issueText } from "../../layers/config/issues.ts"
 import type { StorageClientShape } from "../../services/StorageClient.ts"
 import type { Violation } from "../../services/Contracts.ts"
+import { jsonMessage } from "./body.ts"
 import type { IdempotencyRecord } from "./limits.ts"
 
 /**
@@ -165,9 +167,25 @@ const StoredIdempotency = Schema.Struct({
 })
 
 /**
+ * Calls `visit` with where each non-empty line of `text` lies and its number
+ * (0-based, empty lines counted), until it returns something.
+ */
+const forEachLine = <R>(text: string, visit: (start: number, end: number, line: number) => R | undefined): R | undefined => {
+  let start = 0
+  for (let line = 0; start < text.length; line++) {
+    let end = text.indexOf("\n", start)
+    if (end === -1) end = text.length
+    const stop = end > start ? visit(start, end, line) : undefined
+    if (stop !== undefined) return stop
+    start = end + 1
+  }
+  return undefined
+}
+
+/**
  * Each line of a stored JSON Lines object, decoded with `schema`; `onRow`
  * also gets where the line lies in the text. A line that is not JSON or not
- * such a row fails naming the object and the line.
+ * such a row fails naming the object and the line (1-based).
  */
 const restoreLines = <A>(
   schema: Schema.Decoder<A>,
@@ -176,29 +194,24 @@ const restoreLines = <A>(
 ) =>
 (url: string, bytes: Uint8Array): Effect.Effect<void, GatewayStoreError> =>
   Effect.suspend(() => {
-    const decode = Schema.decodeUnknownExit(schema)
+    const decode = Schema.decodeUnknownResult(schema)
     const text = decoder.decode(bytes)
-    let start = 0
-    for (let line = 1; start < text.length; line++) {
-      let end = text.indexOf("\n", start)
-      if (end === -1) end = text.length
-      if (end > start) {
-        let value: unknown
-        try {
-          value = JSON.parse(text.slice(start, end))
-        } catch (error) {
-          return Effect.fail(new GatewayStoreError({ url, line, message: `${url} line ${line} is not JSON (${(error as Error).message}).` }))
-        }
-        const decoded = decode(value)
-        if (decoded._tag === "Failure") {
-          const problem = String((Cause.squash(decoded.cause) as Error).message).replace(/\s*\n\s*/g, " ")
-          return Effect.fail(new GatewayStoreError({ url, line, message: `${url} line ${line} is not ${what}: ${problem}.` }))
-        }
-        onRow(decoded.value, text, start, end)
+    const failure = forEachLine(text, (start, end, index) => {
+      const line = index + 1
+      let value: unknown
+      try {
+        value = JSON.parse(text.slice(start, end))
+      } catch (error) {
+        return new GatewayStoreError({ url, line, message: `${url} line ${line} is not JSON (${jsonMessage(error)}).` })
       }
-      start = end + 1
-    }
-    return Effect.void
+      const decoded = decode(value)
+      if (Result.isFailure(decoded)) {
+        return new GatewayStoreError({ url, line, message: `${url} line ${line} is not ${what}: ${issueText(decoded.failure)}.` })
+      }
+      onRow(decoded.success, text, start, end)
+      return undefined
+    })
+    return failure === undefined ? Effect.void : Effect.fail(failure)
   })
 
 /**
@@ -221,14 +234,11 @@ export const makeGatewayStore = Effect.fn("Gateway.makeStore")(function*(client:
   /** Rows the ingest path wrote as JSON Lines, named by `ids`, kept as one string. */
   const indexLines = (bytes: Uint8Array, contractId: string, ids: ReadonlyArray<string>) => {
     const text = decoder.decode(bytes)
-    let start = 0
-    for (let line = 0; start < text.length; line++) {
-      let end = text.indexOf("\n", start)
-      if (end === -1) end = text.length
+    forEachLine(text, (start, end, line) => {
       const id = ids[line]
-      if (end > start && id !== undefined) index(new IndexedRow(id, contractId, null, text, start, end))
-      start = end + 1
-    }
+      if (id !== undefined) index(new IndexedRow(id, contractId, null, text, start, end))
+      return undefined
+    })
   }
   const indexWritten = (contractId: string, quarantine: Writes["quarantine"]) => {
     if (quarantine instanceof QuarantineLines) indexLines(quarantine.bytes, contractId, quarantine.ids)

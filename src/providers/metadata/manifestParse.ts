@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
+import { issueText } from "../../layers/config/issues.ts"
 import { ConfigError } from "../../services/StorageConfig.ts"
 import type { ManifestRecord } from "./manifestFormat.ts"
 
@@ -60,15 +61,6 @@ const Index = Schema.Struct({
 
 /** The parsed index: part paths as written, and the default part format. */
 export type ManifestIndex = typeof Index.Type
-
-/** "Expected string\n  at ["parts"][0]["path"]" becomes "parts.0.path: expected string". */
-const issueText = (error: Schema.SchemaError): string =>
-  error.message.split("\n").reduce<Array<string>>((out, line) => {
-    const at = /^\s*at (\[.*\])$/.exec(line)
-    if (at === null || out.length === 0) return [...out, line.replace(/^Expected/, "expected")]
-    const path = Array.from(at[1]!.matchAll(/\[(?:"((?:[^"\\]|\\.)*)"|(\d+))\]/g), (m) => m[1] ?? m[2]).join(".")
-    return [...out.slice(0, -1), `${path}: ${out.at(-1)}`]
-  }, []).join("; ")
 
 const malformed = (file: string, what: string, where: { readonly line?: number; readonly path?: string } = {}) =>
   new ConfigError({

@@ -49,6 +49,6 @@ describe("gateway store at start", () => {
       const reason = Exit.isFailure(wrongShape) ? wrongShape.cause.reasons[0] : undefined
       const wrong = reason?._tag === "Fail" ? reason.error : undefined
       assert.instanceOf(wrong, GatewayStoreError)
-      assert.match((wrong as GatewayStoreError).message, /b\.jsonl line 1 is not a replay stamp: Expected string at \["quarantine_id"\]\.$/)
+      assert.match((wrong as GatewayStoreError).message, /b\.jsonl line 1 is not a replay stamp: quarantine_id: expected string\.$/)
     }))
 })
