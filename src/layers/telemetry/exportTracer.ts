@@ -54,7 +54,13 @@ export interface SpanSink {
   readonly spanEnded: (span: ExportSpan, endTime: bigint, status: SpanStatus) => void
 }
 
-const KINDS: Record<Tracer.SpanKind, OtelSpanKind> = {
+/**
+ * The OpenTelemetry API's span kind of each Effect span kind.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const OTEL_SPAN_KINDS: Record<Tracer.SpanKind, OtelSpanKind> = {
   internal: OtelSpanKind.INTERNAL,
   client: OtelSpanKind.CLIENT,
   server: OtelSpanKind.SERVER,
@@ -101,11 +107,19 @@ const attributesOf = (record: Readonly<Record<string, unknown>>): Attributes => 
   return attributes
 }
 
+/**
+ * Whether a span came from another process (a parsed `traceparent`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRemote = (span: Tracer.AnySpan): boolean => span._tag === "ExternalSpan"
+
 const spanContextOf = (span: Tracer.AnySpan): SpanContext => ({
   traceId: span.traceId,
   spanId: span.spanId,
   traceFlags: span.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-  isRemote: span._tag === "ExternalSpan"
+  isRemote: isRemote(span)
 })
 
 const OK: SpanStatus = { code: SpanStatusCode.OK }
@@ -134,7 +148,7 @@ class FinishedSpan implements ReadableSpan {
   readonly context: SpanContext
   constructor(span: ExportSpan, endTime: bigint, status: SpanStatus, options: ProcessorSinkOptions) {
     this.name = span.name
-    this.kind = KINDS[span.kind]
+    this.kind = OTEL_SPAN_KINDS[span.kind]
     this.context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED }
     if (span.parent._tag === "Some") this.parentSpanContext = spanContextOf(span.parent.value)
     this.startTime = hrTime(span.startTime)

@@ -14,20 +14,9 @@
  * @since 0.1.0
  */
 import type { Attributes, AttributeValue, SpanStatus } from "@opentelemetry/api"
-import { SpanKind as OtelSpanKind } from "@opentelemetry/api"
-import type { Tracer } from "effect"
 import type { ExportSpan } from "./exportTracer.ts"
-import { attributeValue } from "./exportTracer.ts"
+import { attributeValue, isRemote, OTEL_SPAN_KINDS } from "./exportTracer.ts"
 import { encoded, FIXED32, FIXED64, LEN, type ProtobufWriter, VARINT, varintSize } from "./protobufWriter.ts"
-
-/** OTLP's SpanKind: the API's value plus one (0 is "unspecified"). */
-const KINDS: Record<Tracer.SpanKind, number> = {
-  internal: OtelSpanKind.INTERNAL + 1,
-  server: OtelSpanKind.SERVER + 1,
-  client: OtelSpanKind.CLIENT + 1,
-  producer: OtelSpanKind.PRODUCER + 1,
-  consumer: OtelSpanKind.CONSUMER + 1
-}
 
 /** A span's encoding is usually 128 bytes to 16 KiB long. */
 const SPAN_LENGTH_BYTES = 2
@@ -117,8 +106,9 @@ export const encodeSpan = (
   }
   writer.tag(5, LEN)
   writer.name(span.name)
+  // OTLP's SpanKind is the API's plus one (0 is "unspecified").
   writer.tag(6, VARINT)
-  writer.varint(KINDS[span.kind])
+  writer.varint(OTEL_SPAN_KINDS[span.kind] + 1)
   writer.tag(7, FIXED64)
   writer.fixed64(span.startTime)
   writer.tag(8, FIXED64)
@@ -147,7 +137,7 @@ export const encodeSpan = (
     writer.hexBytes(link.span.spanId)
     for (const key in link.attributes) keyValue(writer, 4, key, attributeValue(link.attributes[key]))
     writer.tag(6, FIXED32)
-    writer.fixed32(spanFlags(link.span.sampled, link.span._tag === "ExternalSpan"))
+    writer.fixed32(spanFlags(link.span.sampled, isRemote(link.span)))
     writer.end(mark)
   }
   count(writer, 14, span.links.length - links.length)
@@ -161,7 +151,7 @@ export const encodeSpan = (
   writer.varint(status.code)
   writer.end(statusMark)
   writer.tag(16, FIXED32)
-  writer.fixed32(spanFlags(true, parent?._tag === "ExternalSpan"))
+  writer.fixed32(spanFlags(true, parent !== undefined && isRemote(parent)))
   writer.end(mark, SPAN_LENGTH_BYTES)
 }
 

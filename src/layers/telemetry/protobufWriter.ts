@@ -80,14 +80,18 @@ export class ProtobufWriter {
   /** A non-negative integer up to 2^53. */
   varint(value: number): void {
     this.ensure(10)
+    this.pos = this.putVarint(this.pos, value)
+  }
+
+  /** Writes `value` as a varint at `pos` (room already made); returns the position after it. */
+  private putVarint(pos: number, value: number): number {
     const buffer = this.buffer
-    let pos = this.pos
     while (value > 127) {
       buffer[pos++] = (value % 128) | 128
       value = Math.floor(value / 128)
     }
     buffer[pos++] = value
-    this.pos = pos
+    return pos
   }
 
   /** An `int64` (negative numbers take ten bytes, as two's complement). */
@@ -210,13 +214,7 @@ export class ProtobufWriter {
     const bodyStart = mark + reserved
     if (size > reserved) this.ensure(size - reserved)
     if (size !== reserved) this.buffer.copyWithin(mark + size, bodyStart, bodyStart + length)
-    let value = length
-    let pos = mark
-    while (value > 127) {
-      this.buffer[pos++] = (value % 128) | 128
-      value = Math.floor(value / 128)
-    }
-    this.buffer[pos] = value
+    this.putVarint(mark, length)
     this.pos = mark + size + length
   }
 
