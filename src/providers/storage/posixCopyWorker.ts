@@ -36,11 +36,9 @@ import * as fs from "node:fs"
 import { parentPort } from "node:worker_threads"
 import { decodeBatch } from "./posixCopyProtocol.ts"
 import type { CopyFailure, CopyFailureAt, CopyJob, CopyReply } from "./posixCopyProtocol.ts"
-import { isInside } from "./posixPath.ts"
+import { CREATE_FLAGS, isInside, READ_FLAGS } from "./posixPath.ts"
 
-const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK
 const DIR_FLAGS = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY
-const TEMP_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL
 
 /** The bytes of a file up to this size pass through it; larger files are copied by the kernel. */
 const buffer = Buffer.allocUnsafeSlow(1024 * 1024)
@@ -157,7 +155,7 @@ const copyOne = (realBase: string, job: CopyJob, dirs: Dirs, stamps: BigUint64Ar
     const tempPath = `/proc/self/fd/${dir}/${job.temp}`
     let temp: number
     try {
-      temp = fs.openSync(tempPath, TEMP_FLAGS, from.mode & 0o7777)
+      temp = fs.openSync(tempPath, CREATE_FLAGS, from.mode & 0o7777)
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code
       // ENOENT: the directory was removed since it was opened (a concurrent delete).

@@ -13,22 +13,7 @@ import * as fs from "node:fs"
 import { storageError, StorageError } from "../../services/StorageProvider.ts"
 import { codeOf, describeErrno } from "../../services/Errno.ts"
 
-/**
- * Flags of a read-only open. `O_NONBLOCK` keeps an open of a FIFO from
- * waiting for a writer (it changes nothing for regular files).
- *
- * @since 0.1.0
- * @category constants
- */
-export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
-
-/**
- * Flags of the open that creates a temporary file (never an existing one).
- *
- * @since 0.1.0
- * @category constants
- */
-export const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL
+export { CREATE_FLAGS, READ_FLAGS } from "./posixPath.ts"
 
 /**
  * @since 0.1.0

@@ -1,10 +1,28 @@
 /**
- * Path arithmetic of the POSIX provider, with no imports: shared by the
- * provider (`posixRoot.ts`) and its copy worker threads
- * (`posixCopyWorker.ts`), which load nothing heavier than `node:fs`.
+ * Path arithmetic and open flags of the POSIX provider, importing only
+ * `node:fs`: shared by the provider (`posixRoot.ts`, `posixFs.ts`) and its
+ * copy worker threads (`posixCopyWorker.ts`), which load nothing heavier.
  *
  * @since 0.1.0
  */
+import * as fs from "node:fs"
+
+/**
+ * Flags of a read-only open. `O_NONBLOCK` keeps an open of a FIFO from
+ * waiting for a writer (it changes nothing for regular files).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
+
+/**
+ * Flags of the open that creates a temporary file (never an existing one).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL
 
 /**
  * The directory part of an absolute path ("/" for a file at the top).
