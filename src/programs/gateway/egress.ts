@@ -9,10 +9,10 @@
  */
 import { randomUUID } from "node:crypto"
 import { decideEgress } from "../../layers/contracts/egress.ts"
-import type { Disposition, EgressDecision } from "../../layers/contracts/egress.ts"
+import type { Disposition } from "../../layers/contracts/egress.ts"
 import type { Refusal } from "./body.ts"
 import { utf8 } from "./byteWriter.ts"
-import type { Decision } from "./ingest.ts"
+import { type Decision, statusOf } from "./ingest.ts"
 import type { ContractVersion, ServedContract } from "./registry.ts"
 import { auditRow, quarantineRow } from "./rows.ts"
 
@@ -20,9 +20,6 @@ const egressRow = <A extends object>(row: A) => ({ ...row, direction: "egress" }
 
 const DISPOSITIONS: ReadonlySet<string> = new Set(["block", "fail", "tag"])
 
-/** 200 all passed; 207 mixed (block, tag); 422 all failed, or any failure with `fail`. */
-const statusOf = (decision: EgressDecision, disposition: Disposition) =>
-  decision.failed === 0 ? 200 : disposition === "fail" || decision.passed === 0 ? 422 : 207
 
 /**
  * `?disposition=` (default `block`), or a refusal naming the allowed values.
@@ -70,7 +67,8 @@ export const egress = (request: {
       ...(stripped_fields === undefined ? {} : { stripped_fields })
     }))
   }))
-  const status = statusOf(decision, request.disposition)
+  // Mixed batches are 207 with block and tag; with fail, any failure rejects the batch.
+  const status = statusOf(decision.passed, records.length, request.disposition === "fail" && decision.failed > 0)
   if (request.dryRun) return { status, body, writes: {} }
   const at = new Date().toISOString()
   const quarantine = decision.results.flatMap((result, index) =>

@@ -56,8 +56,15 @@ export interface Decision {
   readonly releaseBody?: () => void
 }
 
-const statusOf = (passed: number, total: number, atomicReject: boolean) =>
-  atomicReject || passed === 0 ? 422 : passed === total ? 200 : 207
+/**
+ * A batch's status: 200 all passed, 207 mixed, 422 all failed or `rejected`
+ * whole (an atomic ingest, an egress with the `fail` disposition).
+ *
+ * @since 0.1.0
+ * @category ingest
+ */
+export const statusOf = (passed: number, total: number, rejected: boolean) =>
+  rejected || passed === 0 ? 422 : passed === total ? 200 : 207
 
 // Pieces shared by every batch.
 const OPEN_ID = utf8(`{"id":"`)
