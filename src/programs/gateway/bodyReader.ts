@@ -27,7 +27,24 @@ export interface PooledBody {
 /** Without a Content-Length, the first buffer's size; it doubles as needed. */
 const FIRST_GUESS = 64 * 1024
 
-const megabytes = (limit: number) => limit / 1024 / 1024
+/**
+ * The refusal of a body over `limit` bytes.
+ *
+ * @since 0.1.0
+ * @category refusals
+ */
+export const bodyTooLarge = (limit: number): Refusal => ({
+  status: 413,
+  error: `Request body exceeds the ${limit / 1024 / 1024} MB limit`
+})
+
+/**
+ * The refusal of a body that could not be read.
+ *
+ * @since 0.1.0
+ * @category refusals
+ */
+export const bodyUnreadable: Refusal = { status: 400, error: "Invalid request: the body could not be read" }
 
 /**
  * Reads `source` to its end into a buffer from `pool` (sized from `declared`,
@@ -55,7 +72,7 @@ export const readPooledBody = (
         // Drained, not destroyed, as effect/http does: the client still gets the 413.
         const drained = finished(source, { readable: true, writable: false }, () => drained())
         source.resume()
-        resume(Effect.succeed(Result.fail({ status: 413, error: `Request body exceeds the ${megabytes(limit)} MB limit` })))
+        resume(Effect.succeed(Result.fail(bodyTooLarge(limit))))
         return
       }
       if (length + chunk.length > buffer.length) {
@@ -71,7 +88,7 @@ export const readPooledBody = (
       stop()
       if (error !== undefined && error !== null) {
         pool.give(buffer)
-        return resume(Effect.succeed(Result.fail({ status: 400, error: "Invalid request: the body could not be read" })))
+        return resume(Effect.succeed(Result.fail(bodyUnreadable)))
       }
       const kept = buffer
       resume(Effect.succeed(Result.succeed({ bytes: new Uint8Array(kept.buffer, kept.byteOffset, length), release: () => pool.give(kept) })))

@@ -16,7 +16,7 @@ import { makeAuthenticator, mayUse } from "./auth.ts"
 import type { ApiKey } from "./auth.ts"
 import { oversizedEvent, parseJsonBody, parseNdjson } from "./body.ts"
 import type { Refusal } from "./body.ts"
-import { readPooledBody } from "./bodyReader.ts"
+import { bodyTooLarge, bodyUnreadable, readPooledBody } from "./bodyReader.ts"
 import type { PooledBody } from "./bodyReader.ts"
 import { BufferPool } from "./byteWriter.ts"
 import type { GatewayConfig } from "./config.ts"
@@ -77,7 +77,7 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number, p
     Effect.map((buffer): Result.Result<PooledBody, Refusal> => Result.succeed({ bytes: new Uint8Array(buffer), release: KEEP })),
     Effect.catch((error) =>
       Effect.succeed(Result.fail<Refusal>(
-        tooLarge(error) ? { status: 413, error: `Request body exceeds the ${limit / 1024 / 1024} MB limit` } : { status: 400, error: "Invalid request: the body could not be read" }
+        tooLarge(error) ? bodyTooLarge(limit) : bodyUnreadable
       ))
     )
   )
