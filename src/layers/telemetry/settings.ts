@@ -204,7 +204,7 @@ export const telemetrySettings = (
     if (value === "http/protobuf" || value === "http/json") return value
     warn(
       value === "grpc"
-        ? `ignoring ${name}=grpc: strata exports over OTLP/HTTP; using http/protobuf`
+        ? `ignoring ${name}=grpc: strata exports over OTLP/HTTP (http/protobuf or http/json)`
         : `ignoring ${name}=${JSON.stringify(value)}: expected http/protobuf or http/json`
     )
     return undefined

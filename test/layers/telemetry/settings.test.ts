@@ -77,6 +77,22 @@ describe("telemetrySettings", () => {
     assert.deepStrictEqual(warnings, ["ignoring OTEL_SPAN_EVENT_COUNT_LIMIT=\"-1\": expected a whole number, 0 or more"])
   })
 
+  it("reads the traces protocol (protobuf by default, the traces variable winning), warning on grpc and unknown values", () => {
+    assert.strictEqual(telemetrySettings({}).settings.tracesProtocol, "http/protobuf")
+    assert.strictEqual(telemetrySettings({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }).settings.tracesProtocol, "http/json")
+    assert.strictEqual(
+      telemetrySettings({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" }).settings
+        .tracesProtocol,
+      "http/protobuf"
+    )
+    const grpc = telemetrySettings({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" })
+    assert.strictEqual(grpc.settings.tracesProtocol, "http/json")
+    assert.deepStrictEqual(grpc.warnings, ["ignoring OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc: strata exports over OTLP/HTTP (http/protobuf or http/json)"])
+    const unknown = telemetrySettings({ OTEL_EXPORTER_OTLP_PROTOCOL: "carrier-pigeon" })
+    assert.strictEqual(unknown.settings.tracesProtocol, "http/protobuf")
+    assert.deepStrictEqual(unknown.warnings, ["ignoring OTEL_EXPORTER_OTLP_PROTOCOL=\"carrier-pigeon\": expected http/protobuf or http/json"])
+  })
+
   it("gives one warning per invalid value and falls back", () => {
     const { settings, warnings } = telemetrySettings({
       OTEL_SDK_DISABLED: "maybe",
