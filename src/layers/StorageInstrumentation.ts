@@ -40,6 +40,7 @@ import type { Body, ObjectMetadata, StorageProviderShape } from "../services/Sto
 import { StorageError } from "../services/StorageProvider.ts"
 import type { ProviderWrap } from "./storage/profiles.ts"
 import { resolveMetricAttributes } from "./telemetry/attributes.ts"
+import { flushOperations, operationEnded, operationStarted } from "./telemetry/operationJournal.ts"
 import { makeStorageMetrics, STRATA_VERSION } from "./telemetry/storageMetrics.ts"
 import type { OperationMetrics, StorageOperation } from "./telemetry/storageMetrics.ts"
 
@@ -80,6 +81,7 @@ export const statusOf = (exit: Exit.Exit<unknown, unknown>): string => {
 const SECOND_NANOS = 1e9
 const contentLength = (metadata: ObjectMetadata) => metadata.contentLength
 const byteLength = (bytes: Uint8Array) => bytes.byteLength
+const SIZE = "strata.storage.size"
 
 /**
  * No tracer installed: Effect's native tracer keeps spans in memory and drops
@@ -87,34 +89,67 @@ const byteLength = (bytes: Uint8Array) => bytes.byteLength
  */
 const untraced = (fiber: Fiber.Fiber<unknown, unknown>): boolean => fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
 
+/** What an operation notes when it starts; `span` only for providers with spans of their own. */
 interface Call {
-  /** Absent when no tracer is installed. */
-  readonly span: Tracer.Span | undefined
+  readonly context: Context.Context<never>
+  readonly clock: Clock.Clock
   readonly metrics: OperationMetrics
+  readonly name: string
+  readonly base: Readonly<Record<string, unknown>>
+  readonly attributes: Readonly<Record<string, unknown>>
+  readonly startTime: bigint
   readonly started: bigint
 }
 
-/**
- * Ends an operation: span attributes, then the metrics. `bytes` goes to the
- * data metrics (successful read/write/copy only); `size` to the span.
- */
-const finish = (
+const begin = (
+  fiber: Fiber.Fiber<unknown, unknown>,
+  metrics: OperationMetrics,
+  name: string,
+  base: Readonly<Record<string, unknown>>,
+  attributes: Readonly<Record<string, unknown>>
+): Call => {
+  const clock = fiber.getRef(Clock.Clock)
+  const context = fiber.context
+  operationStarted(metrics, context)
+  return {
+    context,
+    clock,
+    metrics,
+    name,
+    base,
+    attributes,
+    startTime: clock.currentTimeNanosUnsafe(),
+    started: clock.monotonicTimeNanosUnsafe()
+  }
+}
+
+/** Notes the end of an operation for the journal. `bytes` counts as data moved only when `moved` and successful. */
+const end = (
   call: Call,
-  context: Context.Context<never>,
-  clock: Clock.Clock,
+  span: Tracer.Span | undefined,
   exit: Exit.Exit<unknown, unknown>,
   size: number | undefined,
+  sizeKey: string,
   moved: boolean
 ): void => {
+  const elapsed = call.clock.monotonicTimeNanosUnsafe() - call.started
   const status = statusOf(exit)
-  const { span } = call
-  if (span !== undefined) {
-    span.attribute("strata.storage.status", status)
-    if (status !== "success") span.attribute("strata.storage.error.reason", status.slice("error.".length))
-    if (size !== undefined) span.attribute("strata.storage.size", size)
-  }
-  const seconds = Number(clock.monotonicTimeNanosUnsafe() - call.started) / SECOND_NANOS
-  call.metrics.ended(context, status, seconds, moved && status === "success" ? size : undefined)
+  operationEnded({
+    context: call.context,
+    metrics: call.metrics,
+    span,
+    name: call.name,
+    base: call.base,
+    attributes: call.attributes,
+    startTime: call.startTime,
+    endTime: call.startTime + elapsed,
+    seconds: Number(elapsed) / SECOND_NANOS,
+    status,
+    failure: Exit.isSuccess(exit) ? undefined : exit,
+    size,
+    sizeKey,
+    bytes: moved && status === "success" ? size : undefined
+  })
 }
 
 /**
@@ -131,12 +166,17 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
   })
   const spanAttributes = { "strata.storage.provider": provider.type, "strata.storage.profile": options.profile }
   const tracesInside = provider.tracesInside !== false
-  const spanOptions = (attributes: Readonly<Record<string, unknown>>): Tracer.SpanOptionsNoTrace => ({
-    kind: "client",
-    attributes: { ...spanAttributes, ...attributes }
-  })
 
-  /** An effect operation: `size` reads the span's size from the result, `moved` says it counts as data. */
+  /**
+   * The span a provider with spans of its own runs inside, made at the start
+   * (others get theirs when the journal flushes).
+   */
+  const spanInside = (fiber: Fiber.Fiber<unknown, unknown>, call: Call) =>
+    tracesInside && !untraced(fiber)
+      ? Effect.makeSpan(call.name, { kind: "client", attributes: { ...call.base, ...call.attributes } })
+      : undefined
+
+  /** An effect operation named `name` (the span's name): `size` reads the span's size from the result, `moved` says it counts as data. */
   const observe = <A, E>(
     name: string,
     operation: StorageOperation,
@@ -147,28 +187,22 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
     streamed?: () => number
   ): Effect.Effect<A, E> =>
     Effect.withFiber((fiber) => {
-      const clock = fiber.getRef(Clock.Clock)
-      const run = (span: Tracer.Span | undefined) => {
-        const call: Call = { span, metrics: metricsOf(operation), started: clock.monotonicTimeNanosUnsafe() }
-        call.metrics.started(fiber.context)
-        return Effect.onExit(
+      const call = begin(fiber, metricsOf(operation), name, spanAttributes, attributes)
+      const run = (span: Tracer.Span | undefined) =>
+        Effect.onExit(
           // Not `Effect.withParentSpan`: it captures a stack trace (`new Error()`) per call, most of a span's cost.
-          span === undefined || !tracesInside ? effect : Effect.provideService(effect, Tracer.ParentSpan, span),
-          // Called once, at the exit: the recording is synchronous, so no effect is needed for it.
+          span === undefined ? effect : Effect.provideService(effect, Tracer.ParentSpan, span),
+          // Called once, at the exit: noting the end is synchronous, so no effect is needed for it.
           (exit) => {
-            finish(call, fiber.context, clock, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), moved)
-            span?.end(clock.currentTimeNanosUnsafe(), exit)
+            end(call, span, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), SIZE, moved)
             return Effect.void
           }
         )
-      }
-      // `makeSpan` and ending it in our own exit hook: `useSpan` would add a second hook.
-      return untraced(fiber)
-        ? run(undefined)
-        : Effect.flatMap(Effect.makeSpan(`StorageProvider.${name}`, spanOptions(attributes)), run)
+      const inside = spanInside(fiber, call)
+      return inside === undefined ? run(undefined) : Effect.flatMap(inside, run)
     })
 
-  /** A stream operation: the span and the clock start when the stream runs and stop when it ends. */
+  /** A stream operation: the clock starts when the stream runs and stops when it ends. */
   const observeStream = <A, E>(
     name: string,
     operation: StorageOperation,
@@ -176,47 +210,36 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
     stream: Stream.Stream<A, E>,
     measure: (value: A) => number,
     moved: boolean,
-    sizeKey = "strata.storage.size"
+    sizeKey = SIZE
   ): Stream.Stream<A, E> =>
     Stream.unwrap(Effect.withFiber((fiber) => {
-      const clock = fiber.getRef(Clock.Clock)
+      const call = begin(fiber, metricsOf(operation), name, spanAttributes, attributes)
       const observed = (span: Tracer.Span | undefined): Stream.Stream<A, E> => {
-        const call: Call = { span, metrics: metricsOf(operation), started: clock.monotonicTimeNanosUnsafe() }
-        call.metrics.started(fiber.context)
         let total = 0
         const counted = Stream.mapArray(stream, (chunk) => {
           for (const value of chunk) total += measure(value)
           return chunk
         })
-        return (span === undefined || !tracesInside ? counted : Stream.provideService(counted, Tracer.ParentSpan, span)).pipe(
-          Stream.onExit((exit) =>
-            Effect.sync(() => {
-              const bySize = sizeKey === "strata.storage.size"
-              finish(call, fiber.context, clock, exit, bySize ? total : undefined, moved)
-              if (span === undefined) return
-              if (!bySize) span.attribute(sizeKey, total)
-              span.end(clock.currentTimeNanosUnsafe(), exit)
-            })
-          )
+        return (span === undefined ? counted : Stream.provideService(counted, Tracer.ParentSpan, span)).pipe(
+          Stream.onExit((exit) => Effect.sync(() => end(call, span, exit, total, sizeKey, moved)))
         )
       }
-      return untraced(fiber)
-        ? Effect.succeed(observed(undefined))
-        : Effect.map(Effect.makeSpan(`StorageProvider.${name}`, spanOptions(attributes)), observed)
+      const inside = spanInside(fiber, call)
+      return inside === undefined ? Effect.succeed(observed(undefined)) : Effect.map(inside, observed)
     }))
 
   return {
     type: provider.type,
     capabilities: provider.capabilities,
-    head: (key) => observe("head", "info", { "strata.storage.key": key }, provider.head(key), contentLength, false),
+    head: (key) => observe("StorageProvider.head", "info", { "strata.storage.key": key }, provider.head(key), contentLength, false),
     read: (key, readOptions) =>
-      observeStream("read", "read", { "strata.storage.key": key }, provider.read(key, readOptions), byteLength, true),
+      observeStream("StorageProvider.read", "read", { "strata.storage.key": key }, provider.read(key, readOptions), byteLength, true),
     getBytes: (key, readOptions) =>
-      observe("getBytes", "read", { "strata.storage.key": key }, provider.getBytes(key, readOptions), byteLength, true),
+      observe("StorageProvider.getBytes", "read", { "strata.storage.key": key }, provider.getBytes(key, readOptions), byteLength, true),
     put: <E = never>(key: string, body: Body<E>, putOptions?: Parameters<StorageProviderShape["put"]>[2]) => {
       if (body instanceof Uint8Array) {
         const size = body.byteLength
-        return observe("put", "write", { "strata.storage.key": key }, provider.put(key, body, putOptions), () => size, true)
+        return observe("StorageProvider.put", "write", { "strata.storage.key": key }, provider.put(key, body, putOptions), () => size, true)
       }
       // The provider consumes the body inside its effect, so the put span covers it; count what it pulled.
       return Effect.suspend(() => {
@@ -226,15 +249,15 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
           return chunk
         })
         const size = () => sent
-        return observe("put", "write", { "strata.storage.key": key }, provider.put(key, counted, putOptions), size, true, size)
+        return observe("StorageProvider.put", "write", { "strata.storage.key": key }, provider.put(key, counted, putOptions), size, true, size)
       })
     },
     delete: (key, deleteOptions) =>
-      observe("delete", "delete", { "strata.storage.key": key }, provider.delete(key, deleteOptions), () =>
+      observe("StorageProvider.delete", "delete", { "strata.storage.key": key }, provider.delete(key, deleteOptions), () =>
         undefined, false),
     copy: (source, target) =>
       observe(
-        "copy",
+        "StorageProvider.copy",
         "copy",
         { "strata.storage.key": source, "strata.storage.target": target },
         provider.copy(source, target),
@@ -242,7 +265,7 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
         true
       ),
     list: (listOptions) =>
-      observeStream("list", "list", { "strata.storage.prefix": listOptions?.prefix ?? "" }, provider.list(listOptions), () =>
+      observeStream("StorageProvider.list", "list", { "strata.storage.prefix": listOptions?.prefix ?? "" }, provider.list(listOptions), () =>
         1, false, "strata.storage.entries")
   }
 }
@@ -276,3 +299,15 @@ export const instrumentationWrap = (
     resolveMetricAttributes(config.opentelemetry, env),
     (attributes) => instrument(provider, { profile, attributes })
   )
+
+/**
+ * Records every instrumented operation still waiting in the journal (spans
+ * and metric updates are made in batches, at most 50 ms after an operation
+ * ends). The telemetry layer and `TelemetryCapture` do this themselves; call
+ * it before reading Effect metrics or a tracer of your own right after an
+ * operation.
+ *
+ * @since 0.1.0
+ * @category recording
+ */
+export const flush: Effect.Effect<void> = Effect.sync(flushOperations)

@@ -2,7 +2,9 @@
  * Captures telemetry in memory so tests can assert on it: every span that
  * Effect's tracer creates (name, ids, parent, attributes, status, times) and
  * the points of every metric in a registry of its own. No OpenTelemetry
- * involved.
+ * involved. Reading spans or metrics first records the storage operations
+ * still waiting in the instrumentation's journal (see
+ * `StorageInstrumentation`), so they are all there.
  *
  * ```ts
  * it.effect("traces the read", () =>
@@ -16,6 +18,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Exit, Layer, Metric, Option, Tracer } from "effect"
+import { flushOperations } from "../layers/telemetry/operationJournal.ts"
 
 /**
  * One span as recorded. `endTime`, `exit` are absent while it is open.
@@ -121,11 +124,15 @@ export const layer: Layer.Layer<TelemetryCapture> = Layer.effectContext(Effect.s
     }
   })
   const service = TelemetryCapture.of({
-    spans: Effect.sync(() => recorded.map(capture)),
-    metrics: Effect.map(
-      Effect.provideService(Metric.snapshot, Metric.MetricRegistry, registry),
-      (snapshots) => snapshots.flatMap(points)
-    ),
+    spans: Effect.sync(() => {
+      flushOperations()
+      return recorded.map(capture)
+    }),
+    metrics: Effect.suspend(() => {
+      flushOperations()
+      return Effect.map(Effect.provideService(Metric.snapshot, Metric.MetricRegistry, registry), (snapshots) =>
+        snapshots.flatMap(points))
+    }),
     reset: Effect.sync(() => {
       recorded.length = 0
       registry.clear()

@@ -37,6 +37,7 @@ import { Effect, Layer } from "effect"
 import type { Scope } from "effect"
 import { processorSink, type ProcessorSinkOptions, type SpanSink } from "./exportTracer.ts"
 import { requestFrame } from "./otlpSpanEncoder.ts"
+import { flushOperations } from "./operationJournal.ts"
 import * as OtelTracerLayer from "./otelTracerLayer.ts"
 import { makeSampler } from "./sampler.ts"
 import type { TelemetrySettings } from "./settings.ts"
@@ -223,6 +224,8 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
   const metrics = reader === undefined
     ? Layer.empty
     : OtelMetrics.layer(() => [reader, ...moreReaders], { shutdownTimeout })
+  // Built last, so closed first: the storage operations still waiting in the journal reach the exporters' final flush.
+  const flushJournal = Layer.effectDiscard(Effect.addFinalizer(() => Effect.sync(flushOperations)))
   // Layer's output is contravariant: the tracer services narrow to `never`.
-  return Layer.mergeAll(tracing, metrics).pipe(Layer.provide(resource))
+  return flushJournal.pipe(Layer.provideMerge(Layer.mergeAll(tracing, metrics)), Layer.provide(resource))
 }

@@ -71,15 +71,32 @@ interface Outcome {
  * @category models
  */
 export interface OperationMetrics {
-  /** At the start: `request.sum` += 1. */
-  readonly started: (context: Context.Context<never>) => void
-  /** At the end: latency and response count; data size and rate when `bytes` is given. */
+  /** `count` operations started: `request.sum` += count. */
+  readonly started: (context: Context.Context<never>, count: number) => void
+  /**
+   * `count` operations ended with `status`, the last of them taking
+   * `seconds`: latency and response count; with data moved, the last such
+   * operation's size and rate and the total of their bytes.
+   */
   readonly ended: (
     context: Context.Context<never>,
     status: string,
+    count: number,
     seconds: number,
-    bytes: number | undefined
+    moved: MovedData | undefined,
+    bytesTotal: number
   ) => void
+}
+
+/**
+ * The bytes one operation moved and how long it took.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MovedData {
+  readonly bytes: number | undefined
+  readonly seconds: number
 }
 
 type Attributes = Readonly<Record<string, string>>
@@ -120,15 +137,15 @@ export const makeStorageMetrics = (base: Attributes): (operation: StorageOperati
       return found
     }
     return {
-      started: (context) => request.updateUnsafe(1, context),
-      ended: (context, status, seconds, bytes) => {
+      started: (context, count) => request.updateUnsafe(count, context),
+      ended: (context, status, count, seconds, moved, bytesTotal) => {
         const series = outcome(status)
         series.latency.updateUnsafe(seconds, context)
-        series.response.updateUnsafe(1, context)
-        if (bytes === undefined) return
-        series.dataSize.updateUnsafe(bytes, context)
-        series.dataSizeSum.updateUnsafe(bytes, context)
-        if (seconds > 0) series.dataRate.updateUnsafe(bytes / seconds, context)
+        series.response.updateUnsafe(count, context)
+        if (moved?.bytes === undefined) return
+        series.dataSize.updateUnsafe(moved.bytes, context)
+        series.dataSizeSum.updateUnsafe(bytesTotal, context)
+        if (moved.seconds > 0) series.dataRate.updateUnsafe(moved.bytes / moved.seconds, context)
       }
     }
   }

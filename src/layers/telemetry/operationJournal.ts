@@ -1,0 +1,250 @@
+/**
+ * Where instrumented storage operations are recorded when they end, and
+ * turned into spans and metric updates in batches: after 256 operations,
+ * 50 ms after the first one waiting, or when `flushOperations` is called
+ * (the telemetry layers call it before exporting at shutdown, the test
+ * capture before it answers).
+ *
+ * Why batches: an operation on a local provider is a few thread-pool round
+ * trips; work the event loop does between them keeps those threads waiting
+ * and waking, and on virtual machines each wake-up costs far more than the
+ * work itself (3 µs of plain computation per 4 KiB posix read cost 20 µs of
+ * process CPU at 16 reads in flight; the same 3 µs per read done every 512
+ * reads cost nothing measurable, see `bench/README.md`). So an operation
+ * only notes what it did; making its span, encoding it and updating the six
+ * metric series happen here, once per batch, with consecutive operations of
+ * one series added up (counters summed, gauges set to the last value, as
+ * updating them one by one would leave them).
+ *
+ * The span is made afterwards with the tracer, parent, annotations and links
+ * of the context the operation ran in and its real start and end times; the
+ * tracer sees the span only once it has ended (up to 50 ms late). Providers
+ * whose own spans must be children of the operation's span make it when the
+ * operation starts and hand it here to end.
+ *
+ * @since 0.1.0
+ */
+import { Context, Exit, LogLevel, Option, References, Tracer } from "effect"
+import type { OperationMetrics } from "./storageMetrics.ts"
+
+/**
+ * An ended operation, as noted by the instrumentation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EndedOperation {
+  /** The context the operation ran in: tracer, parent span, metric registry and attributes. */
+  readonly context: Context.Context<never>
+  readonly metrics: OperationMetrics
+  /** The span made at the start, or undefined to make it now (if a tracer is installed). */
+  readonly span: Tracer.Span | undefined
+  readonly name: string
+  /** The span attributes of every operation of the provider (type, profile), then the operation's (key...). */
+  readonly base: Readonly<Record<string, unknown>>
+  readonly attributes: Readonly<Record<string, unknown>>
+  readonly startTime: bigint
+  readonly endTime: bigint
+  readonly seconds: number
+  /** `success` or `error.<Reason>`. */
+  readonly status: string
+  /** The failure, if it failed (a success's value is not kept). */
+  readonly failure: Exit.Exit<unknown, unknown> | undefined
+  /** The span's size attribute (`sizeKey`), if known. */
+  readonly size: number | undefined
+  readonly sizeKey: string
+  /** Bytes moved, for the data metrics (successful reads, writes and copies). */
+  readonly bytes: number | undefined
+}
+
+const BATCH = 256
+const DELAY_MILLIS = 50
+
+let ended: Array<EndedOperation> = []
+let startedMetrics: Array<OperationMetrics> = []
+let startedContexts: Array<Context.Context<never>> = []
+let timer: ReturnType<typeof setTimeout> | undefined = undefined
+let warned = false
+
+const schedule = (): void => {
+  if (timer !== undefined) return
+  timer = setTimeout(flushOperations, DELAY_MILLIS)
+  timer.unref()
+}
+
+/**
+ * Notes the start of an operation (MSC counts requests at the start).
+ *
+ * @since 0.1.0
+ * @category recording
+ */
+export const operationStarted = (metrics: OperationMetrics, context: Context.Context<never>): void => {
+  startedMetrics.push(metrics)
+  startedContexts.push(context)
+  schedule()
+}
+
+/**
+ * Notes an ended operation.
+ *
+ * @since 0.1.0
+ * @category recording
+ */
+export const operationEnded = (operation: EndedOperation): void => {
+  ended.push(operation)
+  if (ended.length >= BATCH) flushOperations()
+  else schedule()
+}
+
+/**
+ * Makes the spans and metric updates of every operation noted so far.
+ *
+ * @since 0.1.0
+ * @category recording
+ */
+export function flushOperations(): void {
+  if (timer !== undefined) clearTimeout(timer)
+  timer = undefined
+  const metrics = startedMetrics
+  const contexts = startedContexts
+  const operations = ended
+  startedMetrics = []
+  startedContexts = []
+  ended = []
+  // A tracer or metric hook that throws must not fail the program (this may run on a timer): say it once.
+  guarded(() => {
+    countStarts(metrics, contexts)
+    countEnds(operations)
+  })
+  guarded(() => {
+    for (const operation of operations) endSpan(operation)
+  })
+  lastContext = undefined
+  lastSpanContext = undefined
+}
+
+const guarded = (record: () => void): void => {
+  try {
+    record()
+  } catch (cause) {
+    if (!warned) console.warn(`strata: recording storage telemetry failed: ${String(cause)}`)
+    warned = true
+  }
+}
+
+/** `request.sum`, one update per run of starts with the same series and context. */
+const countStarts = (metrics: Array<OperationMetrics>, contexts: Array<Context.Context<never>>): void => {
+  let count = 0
+  for (let i = 0; i < metrics.length; i++) {
+    count++
+    if (metrics[i + 1] !== metrics[i] || contexts[i + 1] !== contexts[i]) {
+      metrics[i]!.started(contexts[i]!, count)
+      count = 0
+    }
+  }
+}
+
+/** The other five series, one update each per run of ends with the same series, context and status. */
+const countEnds = (operations: Array<EndedOperation>): void => {
+  let count = 0
+  let bytesTotal = 0
+  let moved: EndedOperation | undefined = undefined
+  for (let i = 0; i < operations.length; i++) {
+    const operation = operations[i]!
+    count++
+    if (operation.bytes !== undefined) {
+      bytesTotal += operation.bytes
+      moved = operation
+    }
+    const next = operations[i + 1]
+    if (
+      next === undefined || next.metrics !== operation.metrics || next.context !== operation.context ||
+      next.status !== operation.status
+    ) {
+      operation.metrics.ended(operation.context, operation.status, count, operation.seconds, moved, bytesTotal)
+      count = 0
+      bytesTotal = 0
+      moved = undefined
+    }
+  }
+}
+
+const endSpan = (operation: EndedOperation): void => {
+  const span = operation.span ?? spanAfterwards(operation)
+  if (span === undefined) return
+  const { status } = operation
+  span.attribute("strata.storage.status", status)
+  if (status !== "success") span.attribute("strata.storage.error.reason", status.slice("error.".length))
+  if (operation.size !== undefined) span.attribute(operation.sizeKey, operation.size)
+  span.end(operation.endTime, operation.failure ?? Exit.void)
+}
+
+/** A parent whose annotations disable propagation is skipped, as Effect does. */
+const propagating = (span: Tracer.AnySpan | undefined): Option.Option<Tracer.AnySpan> => {
+  if (span === undefined) return Option.none()
+  if (!Context.get(span.annotations, Tracer.DisablePropagation)) return Option.some(span)
+  return span._tag === "Span" ? propagating(Option.getOrUndefined(span.parent)) : Option.none()
+}
+
+/** What spans made afterwards take from their operation's context: the same for every operation of a context. */
+interface SpanContext {
+  readonly tracer: Tracer.Tracer
+  readonly parent: Option.Option<Tracer.AnySpan>
+  readonly links: ReadonlyArray<Tracer.SpanLink>
+  readonly timing: boolean
+  readonly sampled: boolean
+  readonly annotations: Readonly<Record<string, unknown>>
+}
+
+/** The last context read: a batch's operations mostly ran in one. */
+let lastContext: Context.Context<never> | undefined = undefined
+let lastSpanContext: SpanContext | undefined = undefined
+
+/** Undefined where Effect makes no recorded span: tracing disabled, or its native tracer, which exports nothing. */
+const spanContextOf = (context: Context.Context<never>): SpanContext | undefined => {
+  if (context === lastContext) return lastSpanContext
+  const tracer = Context.get(context, Tracer.Tracer)
+  let found: SpanContext | undefined = undefined
+  if (tracer !== Tracer.nativeTracer && Context.get(context, References.TracerEnabled)) {
+    const parent = propagating(Context.getOrUndefined(context, Tracer.ParentSpan))
+    found = {
+      tracer,
+      parent,
+      links: Context.get(context, References.TracerSpanLinks),
+      timing: Context.get(context, References.TracerTimingEnabled),
+      sampled: Option.isSome(parent) && parent.value.sampled === false
+        ? false
+        : !LogLevel.isGreaterThan(Context.get(context, Tracer.MinimumTraceLevel), Context.get(context, Tracer.CurrentTraceLevel)),
+      annotations: Context.get(context, References.TracerSpanAnnotations)
+    }
+  }
+  lastContext = context
+  lastSpanContext = found
+  return found
+}
+
+/**
+ * The span Effect's `makeSpan` would have made at the operation's start in
+ * its context: same tracer, parent, sampling by trace level, annotations and
+ * links.
+ */
+const spanAfterwards = (operation: EndedOperation): Tracer.Span | undefined => {
+  const found = spanContextOf(operation.context)
+  if (found === undefined) return undefined
+  const span = found.tracer.span({
+    name: operation.name,
+    parent: found.parent,
+    annotations: Context.empty(),
+    links: found.links.length === 0 ? [] : found.links.slice(),
+    startTime: found.timing ? operation.startTime : 0n,
+    kind: "client",
+    root: false,
+    sampled: found.sampled
+  })
+  const { annotations } = found
+  for (const key in annotations) span.attribute(key, annotations[key])
+  const { base, attributes } = operation
+  for (const key in base) span.attribute(key, base[key])
+  for (const key in attributes) span.attribute(key, attributes[key])
+  return span
+}
