@@ -19,30 +19,38 @@
  * for the table. Operations map to MSC's names: head → info, read/getBytes →
  * read, put → write, delete, copy, list.
  *
- * A provider's own spans (an HTTP client's, a remote call's `traceparent`)
- * are children of the operation's span; for providers that declare
- * `tracesInside: false` (memory, posix) the span is not made current inside,
- * which saves a context change per operation.
+ * Recording: an operation only notes what it did (start and end times,
+ * status, size); its span and metric updates are made in batches by
+ * `telemetry/operationJournal.ts` (every 256 operations, 50 ms after the
+ * first waiting one, or on `flush`; the telemetry layer flushes before its
+ * exporters' final export, `TelemetryCapture` before it answers). Work done
+ * between a local provider's thread-pool round trips keeps those threads
+ * waking up, which costs several times the work itself; done once per batch
+ * it does not (`bench/README.md`). A tracer therefore sees a storage span
+ * only once it has ended, up to 50 ms late, and Effect metrics read right
+ * after an operation need a `flush` first.
  *
- * Cost: with no tracer installed (Effect's default native tracer, which
- * exports nothing) no spans are made at all, only the metrics, which are
- * in-memory map updates (~2 µs); with a tracer, making the span and
- * providing it as the parent of the provider's work adds ~2 µs more
- * (measured on the memory provider, see `bench/README.md`). When telemetry
- * is off the CLI does not wrap at all.
+ * A provider's own spans (an HTTP client's, a remote call's `traceparent`)
+ * are children of the operation's span, made when the operation starts; for
+ * providers that declare `tracesInside: false` (memory, posix) the span is
+ * made afterwards, with the same tracer, parent, times and attributes.
+ *
+ * With no tracer installed (Effect's default native tracer, which exports
+ * nothing) no spans are made at all, only the metrics. When telemetry is off
+ * the CLI does not wrap at all.
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Effect, Exit, Stream, Tracer } from "effect"
-import type { Context, Fiber } from "effect"
+import { Cause, Effect, Exit, Stream, Tracer } from "effect"
+import type { Fiber } from "effect"
 import type { StorageConfig } from "../services/StorageConfig.ts"
 import type { Body, ObjectMetadata, StorageProviderShape } from "../services/StorageProvider.ts"
 import { StorageError } from "../services/StorageProvider.ts"
 import type { ProviderWrap } from "./storage/profiles.ts"
 import { resolveMetricAttributes } from "./telemetry/attributes.ts"
-import { flushOperations, operationEnded, operationStarted } from "./telemetry/operationJournal.ts"
+import { flushOperations, NotedOperation } from "./telemetry/operationJournal.ts"
 import { makeStorageMetrics, STRATA_VERSION } from "./telemetry/storageMetrics.ts"
-import type { OperationMetrics, StorageOperation } from "./telemetry/storageMetrics.ts"
+import type { StorageOperation } from "./telemetry/storageMetrics.ts"
 
 export { ATTRIBUTE_PROVIDER_TYPES, resolveMetricAttributes } from "./telemetry/attributes.ts"
 export { StorageMetricNames, STRATA_VERSION } from "./telemetry/storageMetrics.ts"
@@ -78,7 +86,6 @@ export const statusOf = (exit: Exit.Exit<unknown, unknown>): string => {
   return Cause.hasInterruptsOnly(exit.cause) ? "error.Interrupted" : "error.Defect"
 }
 
-const SECOND_NANOS = 1e9
 const contentLength = (metadata: ObjectMetadata) => metadata.contentLength
 const byteLength = (bytes: Uint8Array) => bytes.byteLength
 const SIZE = "strata.storage.size"
@@ -89,68 +96,14 @@ const SIZE = "strata.storage.size"
  */
 const untraced = (fiber: Fiber.Fiber<unknown, unknown>): boolean => fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
 
-/** What an operation notes when it starts; `span` only for providers with spans of their own. */
-interface Call {
-  readonly context: Context.Context<never>
-  readonly clock: Clock.Clock
-  readonly metrics: OperationMetrics
-  readonly name: string
-  readonly base: Readonly<Record<string, unknown>>
-  readonly attributes: Readonly<Record<string, unknown>>
-  readonly startTime: bigint
-  readonly started: bigint
-}
-
-const begin = (
-  fiber: Fiber.Fiber<unknown, unknown>,
-  metrics: OperationMetrics,
-  name: string,
-  base: Readonly<Record<string, unknown>>,
-  attributes: Readonly<Record<string, unknown>>
-): Call => {
-  const clock = fiber.getRef(Clock.Clock)
-  const context = fiber.context
-  operationStarted(metrics, context)
-  return {
-    context,
-    clock,
-    metrics,
-    name,
-    base,
-    attributes,
-    startTime: clock.currentTimeNanosUnsafe(),
-    started: clock.monotonicTimeNanosUnsafe()
-  }
-}
-
-/** Notes the end of an operation for the journal. `bytes` counts as data moved only when `moved` and successful. */
+/** Notes the end of an operation: its status, failure and size. */
 const end = (
-  call: Call,
-  span: Tracer.Span | undefined,
+  noted: NotedOperation,
   exit: Exit.Exit<unknown, unknown>,
   size: number | undefined,
   sizeKey: string,
   moved: boolean
-): void => {
-  const elapsed = call.clock.monotonicTimeNanosUnsafe() - call.started
-  const status = statusOf(exit)
-  operationEnded({
-    context: call.context,
-    metrics: call.metrics,
-    span,
-    name: call.name,
-    base: call.base,
-    attributes: call.attributes,
-    startTime: call.startTime,
-    endTime: call.startTime + elapsed,
-    seconds: Number(elapsed) / SECOND_NANOS,
-    status,
-    failure: Exit.isSuccess(exit) ? undefined : exit,
-    size,
-    sizeKey,
-    bytes: moved && status === "success" ? size : undefined
-  })
-}
+): void => noted.ended(statusOf(exit), Exit.isSuccess(exit) ? undefined : exit, size, sizeKey, moved)
 
 /**
  * Wraps a provider: one span per operation and MSC's metrics.
@@ -171,9 +124,12 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
    * The span a provider with spans of its own runs inside, made at the start
    * (others get theirs when the journal flushes).
    */
-  const spanInside = (fiber: Fiber.Fiber<unknown, unknown>, call: Call) =>
+  const spanInside = (fiber: Fiber.Fiber<unknown, unknown>, noted: NotedOperation) =>
     tracesInside && !untraced(fiber)
-      ? Effect.makeSpan(call.name, { kind: "client", attributes: { ...call.base, ...call.attributes } })
+      ? Effect.map(
+        Effect.makeSpan(noted.name, { kind: "client", attributes: { ...noted.base, ...noted.attributes } }),
+        (span) => (noted.span = span)
+      )
       : undefined
 
   /** An effect operation named `name` (the span's name): `size` reads the span's size from the result, `moved` says it counts as data. */
@@ -187,18 +143,18 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
     streamed?: () => number
   ): Effect.Effect<A, E> =>
     Effect.withFiber((fiber) => {
-      const call = begin(fiber, metricsOf(operation), name, spanAttributes, attributes)
+      const noted = new NotedOperation(fiber.context, metricsOf(operation), name, spanAttributes, attributes)
       const run = (span: Tracer.Span | undefined) =>
         Effect.onExit(
           // Not `Effect.withParentSpan`: it captures a stack trace (`new Error()`) per call, most of a span's cost.
           span === undefined ? effect : Effect.provideService(effect, Tracer.ParentSpan, span),
           // Called once, at the exit: noting the end is synchronous, so no effect is needed for it.
           (exit) => {
-            end(call, span, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), SIZE, moved)
+            end(noted, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), SIZE, moved)
             return Effect.void
           }
         )
-      const inside = spanInside(fiber, call)
+      const inside = spanInside(fiber, noted)
       return inside === undefined ? run(undefined) : Effect.flatMap(inside, run)
     })
 
@@ -213,7 +169,7 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
     sizeKey = SIZE
   ): Stream.Stream<A, E> =>
     Stream.unwrap(Effect.withFiber((fiber) => {
-      const call = begin(fiber, metricsOf(operation), name, spanAttributes, attributes)
+      const noted = new NotedOperation(fiber.context, metricsOf(operation), name, spanAttributes, attributes)
       const observed = (span: Tracer.Span | undefined): Stream.Stream<A, E> => {
         let total = 0
         const counted = Stream.mapArray(stream, (chunk) => {
@@ -221,10 +177,10 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
           return chunk
         })
         return (span === undefined ? counted : Stream.provideService(counted, Tracer.ParentSpan, span)).pipe(
-          Stream.onExit((exit) => Effect.sync(() => end(call, span, exit, total, sizeKey, moved)))
+          Stream.onExit((exit) => Effect.sync(() => end(noted, exit, total, sizeKey, moved)))
         )
       }
-      const inside = spanInside(fiber, call)
+      const inside = spanInside(fiber, noted)
       return inside === undefined ? Effect.succeed(observed(undefined)) : Effect.map(inside, observed)
     }))
 

@@ -24,45 +24,78 @@
  *
  * @since 0.1.0
  */
-import { Context, Exit, LogLevel, Option, References, Tracer } from "effect"
+import { Clock, Context, Exit, LogLevel, Option, References, Tracer } from "effect"
 import type { OperationMetrics } from "./storageMetrics.ts"
 
 /**
- * An ended operation, as noted by the instrumentation.
+ * One operation as noted by the instrumentation: made when it starts (which
+ * counts it as a request), completed by `ended`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface EndedOperation {
+export class NotedOperation {
   /** The context the operation ran in: tracer, parent span, metric registry and attributes. */
   readonly context: Context.Context<never>
   readonly metrics: OperationMetrics
-  /** The span made at the start, or undefined to make it now (if a tracer is installed). */
-  readonly span: Tracer.Span | undefined
   readonly name: string
   /** The span attributes of every operation of the provider (type, profile), then the operation's (key...). */
   readonly base: Readonly<Record<string, unknown>>
   readonly attributes: Readonly<Record<string, unknown>>
   readonly startTime: bigint
-  readonly endTime: bigint
-  readonly seconds: number
+  /** The span made at the start, or undefined to make it afterwards (if a tracer is installed). */
+  span: Tracer.Span | undefined = undefined
+  endTime = 0n
+  seconds = 0
   /** `success` or `error.<Reason>`. */
-  readonly status: string
+  status = "success"
   /** The failure, if it failed (a success's value is not kept). */
-  readonly failure: Exit.Exit<unknown, unknown> | undefined
+  failure: Exit.Exit<unknown, unknown> | undefined = undefined
   /** The span's size attribute (`sizeKey`), if known. */
-  readonly size: number | undefined
-  readonly sizeKey: string
+  size: number | undefined = undefined
+  sizeKey = ""
   /** Bytes moved, for the data metrics (successful reads, writes and copies). */
-  readonly bytes: number | undefined
+  bytes: number | undefined = undefined
+  private readonly clock: Clock.Clock
+  private readonly started: bigint
+
+  constructor(
+    context: Context.Context<never>,
+    metrics: OperationMetrics,
+    name: string,
+    base: Readonly<Record<string, unknown>>,
+    attributes: Readonly<Record<string, unknown>>
+  ) {
+    this.context = context
+    this.metrics = metrics
+    this.name = name
+    this.base = base
+    this.attributes = attributes
+    this.clock = Context.get(context, Clock.Clock)
+    this.startTime = this.clock.currentTimeNanosUnsafe()
+    this.started = this.clock.monotonicTimeNanosUnsafe()
+    operationStarted(this)
+  }
+
+  /** Completes the operation and hands it to the journal. `size` counts as data moved only when `moved` and successful. */
+  ended(status: string, failure: Exit.Exit<unknown, unknown> | undefined, size: number | undefined, sizeKey: string, moved: boolean): void {
+    const elapsed = this.clock.monotonicTimeNanosUnsafe() - this.started
+    this.endTime = this.startTime + elapsed
+    this.seconds = Number(elapsed) / 1e9
+    this.status = status
+    this.failure = failure
+    this.size = size
+    this.sizeKey = sizeKey
+    this.bytes = moved && status === "success" ? size : undefined
+    operationEnded(this)
+  }
 }
 
 const BATCH = 256
 const DELAY_MILLIS = 50
 
-let ended: Array<EndedOperation> = []
-let startedMetrics: Array<OperationMetrics> = []
-let startedContexts: Array<Context.Context<never>> = []
+let started: Array<NotedOperation> = []
+let ended: Array<NotedOperation> = []
 let timer: ReturnType<typeof setTimeout> | undefined = undefined
 let warned = false
 
@@ -72,25 +105,13 @@ const schedule = (): void => {
   timer.unref()
 }
 
-/**
- * Notes the start of an operation (MSC counts requests at the start).
- *
- * @since 0.1.0
- * @category recording
- */
-export const operationStarted = (metrics: OperationMetrics, context: Context.Context<never>): void => {
-  startedMetrics.push(metrics)
-  startedContexts.push(context)
+/** MSC counts requests when they start. */
+const operationStarted = (operation: NotedOperation): void => {
+  started.push(operation)
   schedule()
 }
 
-/**
- * Notes an ended operation.
- *
- * @since 0.1.0
- * @category recording
- */
-export const operationEnded = (operation: EndedOperation): void => {
+const operationEnded = (operation: NotedOperation): void => {
   ended.push(operation)
   if (ended.length >= BATCH) flushOperations()
   else schedule()
@@ -105,15 +126,13 @@ export const operationEnded = (operation: EndedOperation): void => {
 export function flushOperations(): void {
   if (timer !== undefined) clearTimeout(timer)
   timer = undefined
-  const metrics = startedMetrics
-  const contexts = startedContexts
+  const starts = started
   const operations = ended
-  startedMetrics = []
-  startedContexts = []
+  started = []
   ended = []
   // A tracer or metric hook that throws must not fail the program (this may run on a timer): say it once.
   guarded(() => {
-    countStarts(metrics, contexts)
+    countStarts(starts)
     countEnds(operations)
   })
   guarded(() => {
@@ -133,22 +152,24 @@ const guarded = (record: () => void): void => {
 }
 
 /** `request.sum`, one update per run of starts with the same series and context. */
-const countStarts = (metrics: Array<OperationMetrics>, contexts: Array<Context.Context<never>>): void => {
+const countStarts = (operations: Array<NotedOperation>): void => {
   let count = 0
-  for (let i = 0; i < metrics.length; i++) {
+  for (let i = 0; i < operations.length; i++) {
+    const operation = operations[i]!
+    const next = operations[i + 1]
     count++
-    if (metrics[i + 1] !== metrics[i] || contexts[i + 1] !== contexts[i]) {
-      metrics[i]!.started(contexts[i]!, count)
+    if (next === undefined || next.metrics !== operation.metrics || next.context !== operation.context) {
+      operation.metrics.started(operation.context, count)
       count = 0
     }
   }
 }
 
 /** The other five series, one update each per run of ends with the same series, context and status. */
-const countEnds = (operations: Array<EndedOperation>): void => {
+const countEnds = (operations: Array<NotedOperation>): void => {
   let count = 0
   let bytesTotal = 0
-  let moved: EndedOperation | undefined = undefined
+  let moved: NotedOperation | undefined = undefined
   for (let i = 0; i < operations.length; i++) {
     const operation = operations[i]!
     count++
@@ -169,7 +190,7 @@ const countEnds = (operations: Array<EndedOperation>): void => {
   }
 }
 
-const endSpan = (operation: EndedOperation): void => {
+const endSpan = (operation: NotedOperation): void => {
   const span = operation.span ?? spanAfterwards(operation)
   if (span === undefined) return
   const { status } = operation
@@ -228,7 +249,7 @@ const spanContextOf = (context: Context.Context<never>): SpanContext | undefined
  * its context: same tracer, parent, sampling by trace level, annotations and
  * links.
  */
-const spanAfterwards = (operation: EndedOperation): Tracer.Span | undefined => {
+const spanAfterwards = (operation: NotedOperation): Tracer.Span | undefined => {
   const found = spanContextOf(operation.context)
   if (found === undefined) return undefined
   const span = found.tracer.span({
