@@ -68,7 +68,7 @@ describe("uuid", () => {
   })
 
   it("writes every random byte in order as two hex digits, only the version and variant bits changed", () => {
-    const random = Buffer.from("00112233445566778899aabbccddeeff" + "f0e1d2c3b4a5968778695a4b3c2d1e0f", "hex")
+    const random = Buffer.from("00112233445566778899aabbccddeefff0e1d2c3b4a5968778695a4b3c2d1e0f", "hex")
     assert.strictEqual(uuidString(random, 0), "00112233-4455-4677-8899-aabbccddeeff")
     assert.strictEqual(uuidString(random, 1), "f0e1d2c3-b4a5-4687-b869-5a4b3c2d1e0f")
   })
