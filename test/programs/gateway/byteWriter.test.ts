@@ -67,6 +67,12 @@ describe("uuid", () => {
     assert.strictEqual(uuidString(Buffer.alloc(16, 0), 0), "00000000-0000-4000-8000-000000000000")
   })
 
+  it("writes every random byte in order as two hex digits, only the version and variant bits changed", () => {
+    const random = Buffer.from("00112233445566778899aabbccddeefff0e1d2c3b4a5968778695a4b3c2d1e0f", "hex")
+    assert.strictEqual(uuidString(random, 0), "00112233-4455-4677-8899-aabbccddeeff")
+    assert.strictEqual(uuidString(random, 1), "f0e1d2c3-b4a5-4687-b869-5a4b3c2d1e0f")
+  })
+
   it("writes a UUID over a template's slot (rows copied whole, ids filled in), only over bytes already written", () => {
     const random = uuidRandomness(2)
     const writer = new ByteWriter(8, new BufferPool(1))
