@@ -127,9 +127,8 @@ export const syncTargets = (
     const serverSide = from.profile === to.profile && from.provider.capabilities.copy
     const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY)
     const queue = serverSide && !dryRun ? from.provider.capabilities.copyQueue : undefined
-    const gate = queue !== undefined && concurrency >= queue.running && queue.queued > concurrency
-      ? queueGate(concurrency)
-      : undefined
+    const queued = queue !== undefined && concurrency >= queue.running && queue.queued > concurrency ? queue.queued : undefined
+    const gate = queued === undefined ? undefined : queueGate(concurrency)
     const counts = { copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0 }
     // Steps in flight, and a latch open when there are none. An interrupted
     // sync waits for them to finish or clean up: the stream does not await
@@ -226,7 +225,7 @@ export const syncTargets = (
       ),
       Stream.buffer({ capacity: PLAN_AHEAD }),
       Stream.mapEffect((step) => (gate === undefined ? tracked(run(step)) : gate(step, tracked(run(step)))), {
-        concurrency: gate === undefined ? concurrency : queue!.queued,
+        concurrency: queued ?? concurrency,
         unordered: true
       }),
       Stream.runDrain,
