@@ -45,7 +45,7 @@ const BULK = 2
  * Copies a caller should keep in flight so that a thread finds its next
  * batch waiting when it answers one: with 16, the threads waited for the
  * main thread between batches, and a sync of 1,008 files took 15-35 % longer
- * (bench/README.md, storage-sync, runs N-P).
+ * (bench/README.md, storage-sync, runs N-Q).
  */
 const QUEUED = 256
 
