@@ -102,7 +102,8 @@ export const compare = async (options: {
    * Whether a full collection runs before every sample (default true: one
    * side's garbage is not paid by the other). Off for a server's sustained
    * throughput, where a forced collection costs the next sample a transient
-   * no running server has (the young generation shrinks, then regrows).
+   * no running server has (the young generation shrinks, then regrows; V8
+   * drops optimized code whose embedded objects died, to re-optimize it).
    */
   readonly collectBetween?: boolean
   /** Untimed runs of each side before the samples (default 1: JIT, page cache); more for a server's start-up transient. */

@@ -97,7 +97,15 @@ export const Capabilities = Schema.Struct({
   /** Server-side copy within the provider. */
   copy: Schema.Boolean,
   /** Writes at all (false for read-only providers). */
-  write: Schema.Boolean
+  write: Schema.Boolean,
+  /**
+   * For a provider that runs its server-side copies itself, at most
+   * `running` at a time, and keeps up only when `queued` are handed over
+   * before earlier ones finish (posix: its copy threads). A sync whose
+   * concurrency is at least `running` then keeps up to `queued` copies in
+   * flight; absent, a sync's concurrency bounds its copies in flight.
+   */
+  copyQueue: Schema.optional(Schema.Struct({ running: Schema.Number, queued: Schema.Number }))
 })
 export type Capabilities = typeof Capabilities.Type
 

@@ -1,9 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs"
+import { Effect, Fiber, Latch } from "effect"
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { ProviderWrap } from "../../src/layers/StorageClientLive.ts"
 import { needsCopy } from "../../src/layers/storage/syncPlan.ts"
+import { isTempName } from "../../src/providers/storage/posixFs.ts"
 import { storageError } from "../../src/services/StorageProvider.ts"
 import type { ObjectMetadata, StorageError } from "../../src/services/StorageProvider.ts"
 import type { SyncError, SyncEvent } from "../../src/services/StorageSync.ts"
@@ -37,6 +38,37 @@ const failingOnce = (): ProviderWrap => {
           : provider.put(key, body, options)
     })
 }
+
+/** Profile m1 declares a copy queue (2 copies running, 32 queued) and counts the most copies and deletes it had in flight. */
+const queueing = () => {
+  const most = { copies: 0, deletes: 0 }
+  const now = { copies: 0, deletes: 0 }
+  const counted = <A, E>(what: "copies" | "deletes", effect: Effect.Effect<A, E>) =>
+    Effect.suspend(() => {
+      most[what] = Math.max(most[what], ++now[what])
+      // Long enough for the sync to start every step it is allowed to.
+      return Effect.sleep("2 millis").pipe(Effect.andThen(effect), Effect.ensuring(Effect.sync(() => now[what]--)))
+    })
+  const wrap: ProviderWrap = (profile, _config, provider) =>
+    Effect.succeed(profile !== "m1" ? provider : {
+      ...provider,
+      capabilities: { ...provider.capabilities, copyQueue: { running: 2, queued: 32 } },
+      copy: (source, target) => counted("copies", provider.copy(source, target)),
+      delete: (key, options) => counted("deletes", provider.delete(key, options))
+    })
+  const reset = () => {
+    most.copies = 0
+    most.deletes = 0
+  }
+  return { wrap, most, reset }
+}
+
+/** The files under `dir`, relative, sorted. */
+const walk = (dir: string): Array<string> =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .toSorted()
 
 describe("StorageClient sync", () => {
   it("copies when the size differs or the source is newer, by whole seconds (MSC)", () => {
@@ -201,5 +233,59 @@ describe("StorageClient sync", () => {
       yield* seed(client, "m2", { "f.txt": "f" })
       const onFile = yield* failure(client.sync("msc://m1/a", "msc://m2/f.txt"))
       assert.include(onFile.message, "msc://m2/f.txt is a file")
+    }))
+
+  it.live("keeps a provider's copy queue full when the concurrency is at least the copies it runs, bounded by bytes", () =>
+    Effect.gen(function*() {
+      const { most, reset, wrap } = queueing()
+      const client = yield* makeClient(scratch(), { wrap })
+      yield* seed(client, "m1", Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`s/${name(i)}`, "x"])))
+      assert.strictEqual((yield* client.sync("msc://m1/s", "msc://m1/t", { concurrency: 4 })).copied, 100)
+      assert.strictEqual(most.copies, 32, "the queue the provider asked for, not the concurrency")
+      reset()
+      yield* client.sync("msc://m1/s", "msc://m1/u", { concurrency: 1 })
+      assert.strictEqual(most.copies, 1, "a concurrency below the copies the provider runs bounds them")
+      reset()
+      yield* seed(client, "m1", Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`t/stale-${i}`, "old"])))
+      const deleted = yield* client.sync("msc://m1/s", "msc://m1/t", { concurrency: 4, deleteUnmatched: true })
+      assert.deepStrictEqual([deleted.deleted, deleted.skipped], [20, 100])
+      assert.strictEqual(most.deletes, 4, "deletes stay within the concurrency")
+      reset()
+      const large = new Uint8Array(4 * 1024 * 1024)
+      yield* Effect.forEach([0, 1, 2, 3, 4, 5], (i) => client.write(`msc://m1/big/${i}.bin`, large), { discard: true })
+      yield* client.sync("msc://m1/big", "msc://m1/big-copy", { concurrency: 2 })
+      assert.strictEqual(most.copies, 2, "large files queue no deeper than the concurrency")
+    }))
+
+  it.live("an interrupted sync within a local profile leaves no partial or temporary file; a rerun finishes it", () =>
+    Effect.gen(function*() {
+      const dir = scratch()
+      const source = join(dir, "src")
+      const target = join(dir, "dst")
+      // More files than the copy threads queue (256), so an interrupt finds some not yet started.
+      for (let i = 0; i < 800; i++) {
+        mkdirSync(join(source, `d${i % 6}`), { recursive: true })
+        writeFileSync(join(source, `d${i % 6}`, name(i)), Buffer.alloc(16 * 1024, i % 251))
+      }
+      for (let i = 0; i < 4; i++) writeFileSync(join(source, `large-${i}.bin`), Buffer.alloc(3 * 1024 * 1024, i + 1))
+      const files = walk(source)
+      const client = yield* makeClient(dir)
+      let copied = 0
+      const started = Latch.makeUnsafe(false)
+      const fiber = yield* Effect.forkChild(client.sync(source, target, {
+        onEvent: (event) => {
+          if (event._tag === "Copied" && ++copied === 20) started.openUnsafe()
+        }
+      }))
+      yield* started.await
+      yield* Fiber.interrupt(fiber)
+      const left = walk(target)
+      assert.deepStrictEqual(left.filter((path) => isTempName(path.slice(path.lastIndexOf("/") + 1))), [], "no temporary file")
+      assert.isBelow(left.length, files.length, "interrupted before the end")
+      for (const path of left) assert.isTrue(readFileSync(join(target, path)).equals(readFileSync(join(source, path))), path)
+      const rerun = yield* client.sync(source, target)
+      assert.deepStrictEqual([rerun.copied, rerun.skipped], [files.length - left.length, left.length])
+      assert.deepStrictEqual(walk(target), files)
+      for (const path of files) assert.isTrue(readFileSync(join(target, path)).equals(readFileSync(join(source, path))), path)
     }))
 })

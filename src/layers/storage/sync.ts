@@ -9,6 +9,11 @@
  *   copy;
  *   otherwise the source, pinned to the listed etag, streamed into a put.
  *   Both publish atomically, so a target file is the old one or the new one.
+ *   A provider that declares a copy queue (`Capabilities.copyQueue`: posix,
+ *   whose copy threads run 2-4 copies at once) gets more copies in flight
+ *   than the concurrency, up to a bound in bytes (`QUEUED_BYTES_PER_SLOT`),
+ *   when the concurrency is at least the copies it runs at once: the
+ *   concurrency still bounds the copies running, and deletes.
  *   A server-side copy is one request that cannot be called back, so it is
  *   not interrupted half-way: an interrupt waits for the copies in flight,
  *   and for streamed ones to remove their temporary files.
@@ -23,7 +28,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Latch, Option, Stream } from "effect"
+import { Effect, Latch, Option, Semaphore, Stream } from "effect"
 import { storageError } from "../../services/StorageProvider.ts"
 import type { StorageError } from "../../services/StorageProvider.ts"
 import { SyncError } from "../../services/StorageSync.ts"
@@ -41,6 +46,13 @@ import { streamFile } from "./transfer.ts"
 const DEFAULT_CONCURRENCY = 16
 /** How far the planner may run ahead of the transfers (steps), so progress totals are known early. */
 const PLAN_AHEAD = 50_000
+/**
+ * The most a copy counts for against the bytes queued in a provider's copy
+ * queue (`copyQueue`): `concurrency` copies of any size always fit, as
+ * without a queue, and smaller files queue up to `concurrency` times this
+ * many bytes, which an interrupt waits for (their copies are not called back).
+ */
+const QUEUED_BYTES_PER_SLOT = 4 * 1024 * 1024
 /** Failures kept in a `SyncError` (all are counted). */
 const MAX_FAILURES_KEPT = 100
 
@@ -78,6 +90,22 @@ const checkDirectories = (from: Target, to: Target): Effect.Effect<void, Storage
   })
 
 /**
+ * The permits of steps when more copies are in flight than the concurrency
+ * (see the module comment): a copy holds its size in bytes (at most
+ * `QUEUED_BYTES_PER_SLOT`), every other step one of `concurrency` slots.
+ */
+const queueGate = (concurrency: number) => {
+  const bytes = Semaphore.makeUnsafe(concurrency * QUEUED_BYTES_PER_SLOT)
+  const slots = Semaphore.makeUnsafe(concurrency)
+  return <A, E>(step: SyncStep, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    step._tag === "Copy"
+      ? Semaphore.withPermits(bytes, Math.max(1, Math.min(step.source.contentLength, QUEUED_BYTES_PER_SLOT)), effect)
+      : step._tag === "Delete"
+      ? Semaphore.withPermits(slots, 1, effect)
+      : effect
+}
+
+/**
  * Makes the directory `to` hold what the directory `from` holds (see the
  * module comment and `SyncOptions`).
  *
@@ -97,6 +125,10 @@ export const syncTargets = (
     const sourcePrefix = directoryPrefix(from.key)
     const targetPrefix = directoryPrefix(to.key)
     const serverSide = from.profile === to.profile && from.provider.capabilities.copy
+    const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY)
+    const queue = serverSide && !dryRun ? from.provider.capabilities.copyQueue : undefined
+    const queued = queue !== undefined && concurrency >= queue.running && queue.queued > concurrency ? queue.queued : undefined
+    const gate = queued === undefined ? undefined : queueGate(concurrency)
     const counts = { copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0 }
     // Steps in flight, and a latch open when there are none. An interrupted
     // sync waits for them to finish or clean up: the stream does not await
@@ -192,7 +224,10 @@ export const syncTargets = (
         })
       ),
       Stream.buffer({ capacity: PLAN_AHEAD }),
-      Stream.mapEffect((step) => tracked(run(step)), { concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), unordered: true }),
+      Stream.mapEffect((step) => (gate === undefined ? tracked(run(step)) : gate(step, tracked(run(step)))), {
+        concurrency: queued ?? concurrency,
+        unordered: true
+      }),
       Stream.runDrain,
       Effect.onInterrupt(() => idle.await)
     )

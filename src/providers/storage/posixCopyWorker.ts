@@ -136,6 +136,11 @@ const fill = (source: number, from: fs.Stats, temp: number, stamps: BigUint64Arr
 }
 
 const copyOne = (realBase: string, job: CopyJob, dirs: Dirs, stamps: BigUint64Array, index: number): CopyFailureAt | undefined => {
+  // A directory an earlier job of the batch found missing (the first copies
+  // into a new directory): the provider creates it and sends the job again,
+  // so the source need not be opened now.
+  const known = dirs.get(job.dir)
+  if (known !== undefined && typeof known !== "number") return failure(index, known)
   let source: number
   try {
     source = fs.openSync(job.source, READ_FLAGS)
@@ -146,7 +151,7 @@ const copyOne = (realBase: string, job: CopyJob, dirs: Dirs, stamps: BigUint64Ar
     if (!isInside(realBase, whereIs(source))) return failure(index, "sourceEscapes")
     const from = fs.fstatSync(source)
     if (!from.isFile()) return failure(index, "sourceNotFile")
-    let dir = dirs.get(job.dir)
+    let dir: number | CopyFailure | undefined = known
     if (dir === undefined) {
       dir = openDir(realBase, job.dir)
       dirs.set(job.dir, dir)

@@ -188,5 +188,8 @@ export const makeShape = (root: PosixRoot, type: string): StorageProviderShape =
         )
       }))))
 
-  return { type, capabilities, tracesInside: false, head, read, getBytes, put, delete: del, copy, list }
+  // Copies in bulk run in the copy threads, which want a deeper queue than a sync's concurrency.
+  const pool = root.copyPool
+  const declared = pool === undefined ? capabilities : { ...capabilities, copyQueue: { running: pool.threads, queued: pool.queued } }
+  return { type, capabilities: declared, tracesInside: false, head, read, getBytes, put, delete: del, copy, list }
 }
