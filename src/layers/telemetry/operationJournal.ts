@@ -42,10 +42,12 @@ export class NotedOperation {
   /** The span attributes of every operation of the provider (type, profile), then the operation's (key...). */
   readonly base: Readonly<Record<string, unknown>>
   readonly attributes: Readonly<Record<string, unknown>>
-  readonly startTime: bigint
+  readonly clock: Clock.Clock
+  /** Monotonic times of the start and the end (placed on the wall clock when recorded: one clock read less each). */
+  readonly started: bigint
+  endedAt = 0n
   /** The span made at the start, or undefined to make it afterwards (if a tracer is installed). */
   span: Tracer.Span | undefined = undefined
-  endTime = 0n
   seconds = 0
   /** `success` or `error.<Reason>`. */
   status = "success"
@@ -56,8 +58,6 @@ export class NotedOperation {
   sizeKey = ""
   /** Bytes moved, for the data metrics (successful reads, writes and copies). */
   bytes: number | undefined = undefined
-  private readonly clock: Clock.Clock
-  private readonly started: bigint
 
   constructor(
     context: Context.Context<never>,
@@ -72,16 +72,14 @@ export class NotedOperation {
     this.base = base
     this.attributes = attributes
     this.clock = Context.get(context, Clock.Clock)
-    this.startTime = this.clock.currentTimeNanosUnsafe()
     this.started = this.clock.monotonicTimeNanosUnsafe()
     operationStarted(this)
   }
 
   /** Completes the operation and hands it to the journal. `size` counts as data moved only when `moved` and successful. */
   ended(status: string, failure: Exit.Exit<unknown, unknown> | undefined, size: number | undefined, sizeKey: string, moved: boolean): void {
-    const elapsed = this.clock.monotonicTimeNanosUnsafe() - this.started
-    this.endTime = this.startTime + elapsed
-    this.seconds = Number(elapsed) / 1e9
+    this.endedAt = this.clock.monotonicTimeNanosUnsafe()
+    this.seconds = Number(this.endedAt - this.started) / 1e9
     this.status = status
     this.failure = failure
     this.size = size
@@ -140,6 +138,7 @@ export function flushOperations(): void {
   })
   lastContext = undefined
   lastSpanContext = undefined
+  lastClock = undefined
 }
 
 const guarded = (record: () => void): void => {
@@ -190,14 +189,27 @@ const countEnds = (operations: Array<NotedOperation>): void => {
   }
 }
 
+/** The last clock read and its wall-minus-monotonic offset, read once per clock and batch. */
+let lastClock: Clock.Clock | undefined = undefined
+let lastOffset = 0n
+
+const wallOffset = (clock: Clock.Clock): bigint => {
+  if (clock !== lastClock) {
+    lastClock = clock
+    lastOffset = clock.currentTimeNanosUnsafe() - clock.monotonicTimeNanosUnsafe()
+  }
+  return lastOffset
+}
+
 const endSpan = (operation: NotedOperation): void => {
-  const span = operation.span ?? spanAfterwards(operation)
+  const offset = wallOffset(operation.clock)
+  const span = operation.span ?? spanAfterwards(operation, offset)
   if (span === undefined) return
   const { status } = operation
   span.attribute("strata.storage.status", status)
   if (status !== "success") span.attribute("strata.storage.error.reason", status.slice("error.".length))
   if (operation.size !== undefined) span.attribute(operation.sizeKey, operation.size)
-  span.end(operation.endTime, operation.failure ?? Exit.void)
+  span.end(operation.endedAt + offset, operation.failure ?? Exit.void)
 }
 
 /** A parent whose annotations disable propagation is skipped, as Effect does. */
@@ -249,7 +261,7 @@ const spanContextOf = (context: Context.Context<never>): SpanContext | undefined
  * its context: same tracer, parent, sampling by trace level, annotations and
  * links.
  */
-const spanAfterwards = (operation: NotedOperation): Tracer.Span | undefined => {
+const spanAfterwards = (operation: NotedOperation, offset: bigint): Tracer.Span | undefined => {
   const found = spanContextOf(operation.context)
   if (found === undefined) return undefined
   const span = found.tracer.span({
@@ -257,7 +269,7 @@ const spanAfterwards = (operation: NotedOperation): Tracer.Span | undefined => {
     parent: found.parent,
     annotations: Context.empty(),
     links: found.links.length === 0 ? [] : found.links.slice(),
-    startTime: found.timing ? operation.startTime : 0n,
+    startTime: found.timing ? operation.started + offset : 0n,
     kind: "client",
     root: false,
     sampled: found.sampled
