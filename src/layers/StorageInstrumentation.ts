@@ -145,14 +145,16 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
     Effect.withFiber((fiber) => {
       const noted = new NotedOperation(fiber.context, metricsOf(operation), name, spanAttributes, attributes)
       const run = (span: Tracer.Span | undefined) =>
-        Effect.onExit(
+        Effect.onExitPrimitive(
           // Not `Effect.withParentSpan`: it captures a stack trace (`new Error()`) per call, most of a span's cost.
           span === undefined ? effect : Effect.provideService(effect, Tracer.ParentSpan, span),
-          // Called once, at the exit: noting the end is synchronous, so no effect is needed for it.
+          // Called once, at the exit. Noting the end is synchronous: no finalizer effect (`undefined`), and nothing
+          // to protect from interruption (`true`), which saves `onExit`'s extra steps on every operation.
           (exit) => {
             end(noted, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), SIZE, moved)
-            return Effect.void
-          }
+            return undefined
+          },
+          true
         )
       const inside = spanInside(fiber, noted)
       return inside === undefined ? run(undefined) : Effect.flatMap(inside, run)
