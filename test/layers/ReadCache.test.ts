@@ -1,11 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Stream, Tracer } from "effect"
+import { Effect, Stream } from "effect"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
 import * as Memory from "../../src/providers/storage/memory.ts"
 import { cacheReads, openStore } from "../../src/layers/ReadCache.ts"
 import { headerSize } from "../../src/layers/readcache/entryFormat.ts"
 import { faulty } from "../support/faultyProvider.ts"
+import { recordingTracer } from "../support/recordingTracer.ts"
 import { cachedMemory, entryFiles, MiB, patterned, testSettings } from "./readcache/support.ts"
 
 const collect = <E>(stream: Stream.Stream<Uint8Array, E>) =>
@@ -221,14 +222,7 @@ describe("ReadCache", () => {
 
   it.effect("each read has a span saying where its bytes came from", () =>
     Effect.gen(function*() {
-      const spans: Array<Tracer.NativeSpan> = []
-      const tracer = Tracer.make({
-        span(options) {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer } = recordingTracer()
       const { cached, memory } = yield* setup({ settings: { maxBytes: 4 * MiB } })
       yield* memory.put("k", patterned(1000))
       yield* memory.put("huge", patterned(5 * MiB))

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Metric, Option, Stream, Tracer } from "effect"
+import { Effect, Exit, Metric, Option, Stream } from "effect"
 import { hostname } from "node:os"
 import * as Memory from "../../src/providers/storage/memory.ts"
 import {
@@ -10,27 +10,21 @@ import {
   StorageMetricNames
 } from "../../src/layers/StorageInstrumentation.ts"
 import type { StorageProviderShape } from "../../src/services/StorageProvider.ts"
+import { recordingTracer } from "../support/recordingTracer.ts"
 import { FILESYSTEM_PROFILE_CONFIG } from "../../src/services/StorageConfig.ts"
 
 const bytes = (n: number) => new Uint8Array(n).fill(7)
 
 /** A tracer keeping every span, and a fresh metric registry. */
 const capture = Effect.gen(function*() {
-  const spans: Array<Tracer.NativeSpan> = []
-  const tracer = Tracer.make({
-    span(options) {
-      const span = new Tracer.NativeSpan(options)
-      spans.push(span)
-      return span
-    }
-  })
+  const { spans, tracer } = recordingTracer()
   const provider = instrument(yield* Memory.make(), { profile: "p1", attributes: { team: "storage" } })
   // Spans and metric updates are made in batches: flush once the operation is done.
   const run = <A, E>(effect: Effect.Effect<A, E>) =>
     effect.pipe(Effect.withTracer(tracer), Effect.provideService(Metric.MetricRegistry, registry), Effect.ensuring(flush))
   const registry: Metric.MetricRegistry = new Map()
   const named = (name: string) => spans.filter((span) => span.name === name)
-  return { spans, provider, run, registry, named }
+  return { spans, tracer, provider, run, registry, named }
 })
 
 /** The value of the series `id` whose attributes include `attributes`, summed over matches. */
@@ -76,14 +70,7 @@ describe("StorageInstrumentation spans", () => {
 
   it.effect("a provider's own spans are children of the operation's span; a provider declaring tracesInside: false is not given it", () =>
     Effect.gen(function*() {
-      const { spans } = yield* capture
-      const tracer = Tracer.make({
-        span(options) {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer } = yield* capture
       const memory = yield* Memory.make()
       yield* memory.put("k", bytes(1))
       const traced = (tracesInside: boolean | undefined): StorageProviderShape => ({
@@ -246,7 +233,7 @@ describe("StorageInstrumentation metrics", () => {
 
   it.effect("instrumentationWrap uses the config's attributes and the profile name", () =>
     Effect.gen(function*() {
-      const { spans, registry } = yield* capture
+      const { spans, registry, tracer } = yield* capture
       const config = {
         profiles: {},
         pathMapping: [],
@@ -255,13 +242,7 @@ describe("StorageInstrumentation metrics", () => {
       const wrap = instrumentationWrap(config, {})
       const provider = yield* Effect.scoped(wrap("data", FILESYSTEM_PROFILE_CONFIG, yield* Memory.make()))
       yield* provider.put("k", bytes(1)).pipe(
-        Effect.withTracer(Tracer.make({
-          span(options) {
-            const span = new Tracer.NativeSpan(options)
-            spans.push(span)
-            return span
-          }
-        })),
+        Effect.withTracer(tracer),
         Effect.provideService(Metric.MetricRegistry, registry),
         Effect.ensuring(flush)
       )

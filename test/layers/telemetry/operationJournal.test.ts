@@ -2,19 +2,7 @@ import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect, Metric, Option, Tracer } from "effect"
 import { flush, instrument, StorageMetricNames } from "../../../src/layers/StorageInstrumentation.ts"
 import * as Memory from "../../../src/providers/storage/memory.ts"
-
-/** A tracer keeping every span it is asked for. */
-const recordingTracer = () => {
-  const spans: Array<Tracer.NativeSpan> = []
-  const tracer = Tracer.make({
-    span(options) {
-      const span = new Tracer.NativeSpan(options)
-      spans.push(span)
-      return span
-    }
-  })
-  return { spans, tracer }
-}
+import { recordingTracer } from "../../support/recordingTracer.ts"
 
 const seeded = Effect.gen(function*() {
   const memory = yield* Memory.make()
