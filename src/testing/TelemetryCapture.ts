@@ -145,7 +145,8 @@ export const layer: Layer.Layer<TelemetryCapture> = Layer.effectContext(Effect.s
 }))
 
 /**
- * The spans recorded so far, in the order they started.
+ * The spans recorded so far, in the order they were made (a storage
+ * operation's span when its batch is recorded, after it ended).
  *
  * @since 0.1.0
  * @category accessors
