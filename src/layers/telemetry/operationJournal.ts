@@ -150,44 +150,44 @@ const guarded = (record: () => void): void => {
   }
 }
 
-/** `request.sum`, one update per run of starts with the same series and context. */
-const countStarts = (operations: Array<NotedOperation>): void => {
-  let count = 0
-  for (let i = 0; i < operations.length; i++) {
-    const operation = operations[i]!
-    const next = operations[i + 1]
-    count++
-    if (next === undefined || next.metrics !== operation.metrics || next.context !== operation.context) {
-      operation.metrics.started(operation.context, count)
-      count = 0
+/** Calls `f` with the bounds `[from, to)` of each run of consecutive operations that `same` keeps together. */
+const forEachRun = (
+  operations: ReadonlyArray<NotedOperation>,
+  same: (a: NotedOperation, b: NotedOperation) => boolean,
+  f: (from: number, to: number) => void
+): void => {
+  let from = 0
+  for (let i = 1; i <= operations.length; i++) {
+    if (i === operations.length || !same(operations[i - 1]!, operations[i]!)) {
+      f(from, i)
+      from = i
     }
   }
 }
 
+const sameSeries = (a: NotedOperation, b: NotedOperation): boolean => a.metrics === b.metrics && a.context === b.context
+
+/** `request.sum`, one update per run of starts with the same series and context. */
+const countStarts = (operations: ReadonlyArray<NotedOperation>): void =>
+  forEachRun(operations, sameSeries, (from, to) => {
+    const { context, metrics } = operations[from]!
+    metrics.started(context, to - from)
+  })
+
 /** The other five series, one update each per run of ends with the same series, context and status. */
-const countEnds = (operations: Array<NotedOperation>): void => {
-  let count = 0
-  let bytesTotal = 0
-  let moved: NotedOperation | undefined = undefined
-  for (let i = 0; i < operations.length; i++) {
-    const operation = operations[i]!
-    count++
-    if (operation.bytes !== undefined) {
+const countEnds = (operations: ReadonlyArray<NotedOperation>): void =>
+  forEachRun(operations, (a, b) => sameSeries(a, b) && a.status === b.status, (from, to) => {
+    let bytesTotal = 0
+    let moved: NotedOperation | undefined = undefined
+    for (let i = from; i < to; i++) {
+      const operation = operations[i]!
+      if (operation.bytes === undefined) continue
       bytesTotal += operation.bytes
       moved = operation
     }
-    const next = operations[i + 1]
-    if (
-      next === undefined || next.metrics !== operation.metrics || next.context !== operation.context ||
-      next.status !== operation.status
-    ) {
-      operation.metrics.ended(operation.context, operation.status, count, operation.seconds, moved, bytesTotal)
-      count = 0
-      bytesTotal = 0
-      moved = undefined
-    }
-  }
-}
+    const last = operations[to - 1]!
+    last.metrics.ended(last.context, last.status, to - from, last.seconds, moved, bytesTotal)
+  })
 
 /** The last clock read and its wall-minus-monotonic offset, read once per clock and batch. */
 let lastClock: Clock.Clock | undefined = undefined
