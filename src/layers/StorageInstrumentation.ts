@@ -48,7 +48,7 @@ import type { Body, ObjectMetadata, StorageProviderShape } from "../services/Sto
 import { StorageError } from "../services/StorageProvider.ts"
 import type { ProviderWrap } from "./storage/profiles.ts"
 import { resolveMetricAttributes } from "./telemetry/attributes.ts"
-import { flushOperations, NotedOperation } from "./telemetry/operationJournal.ts"
+import { flushOperations, NotedOperation, type OperationKind } from "./telemetry/operationJournal.ts"
 import { makeStorageMetrics, STRATA_VERSION } from "./telemetry/storageMetrics.ts"
 import type { StorageOperation } from "./telemetry/storageMetrics.ts"
 
@@ -88,6 +88,9 @@ export const statusOf = (exit: Exit.Exit<unknown, unknown>): string => {
 
 const contentLength = (metadata: ObjectMetadata) => metadata.contentLength
 const byteLength = (bytes: Uint8Array) => bytes.byteLength
+const nothing = () => undefined
+const one = () => 1
+const KEY = "strata.storage.key"
 const SIZE = "strata.storage.size"
 
 /**
@@ -96,14 +99,9 @@ const SIZE = "strata.storage.size"
  */
 const untraced = (fiber: Fiber.Fiber<unknown, unknown>): boolean => fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
 
-/** Notes the end of an operation: its status, failure and size. */
-const end = (
-  noted: NotedOperation,
-  exit: Exit.Exit<unknown, unknown>,
-  size: number | undefined,
-  sizeKey: string,
-  moved: boolean
-): void => noted.ended(statusOf(exit), Exit.isSuccess(exit) ? undefined : exit, size, sizeKey, moved)
+/** Notes the end of an operation that failed or was interrupted. */
+const failed = (noted: NotedOperation, exit: Exit.Failure<unknown, unknown>, size: number | undefined): void =>
+  noted.ended(statusOf(exit), exit, size)
 
 /**
  * Wraps a provider: one span per operation and MSC's metrics.
@@ -117,8 +115,24 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
     "strata.version": STRATA_VERSION,
     "strata.storage.provider": provider.type
   })
-  const spanAttributes = { "strata.storage.provider": provider.type, "strata.storage.profile": options.profile }
+  const base = { "strata.storage.provider": provider.type, "strata.storage.profile": options.profile }
   const tracesInside = provider.tracesInside !== false
+  const kind = (
+    name: string,
+    operation: StorageOperation,
+    moved: boolean,
+    keyAttribute = KEY,
+    sizeKey = SIZE
+  ): OperationKind => ({ name: `StorageProvider.${name}`, metrics: metricsOf(operation), base, keyAttribute, sizeKey, moved })
+  const kinds = {
+    head: kind("head", "info", false),
+    read: kind("read", "read", true),
+    getBytes: kind("getBytes", "read", true),
+    put: kind("put", "write", true),
+    delete: kind("delete", "delete", false),
+    copy: kind("copy", "copy", true),
+    list: kind("list", "list", false, "strata.storage.prefix", "strata.storage.entries")
+  }
 
   /**
    * The span a provider with spans of its own runs inside, made at the start
@@ -127,23 +141,25 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
   const spanInside = (fiber: Fiber.Fiber<unknown, unknown>, noted: NotedOperation) =>
     tracesInside && !untraced(fiber)
       ? Effect.map(
-        Effect.makeSpan(noted.name, { kind: "client", attributes: { ...noted.base, ...noted.attributes } }),
+        Effect.makeSpan(noted.kind.name, { kind: "client", attributes: { ...base, ...noted.attributes() } }),
         (span) => (noted.span = span)
       )
       : undefined
 
-  /** An effect operation named `name` (the span's name): `size` reads the span's size from the result, `moved` says it counts as data. */
+  /**
+   * An effect operation on `key` (and a copy's `target`): `size` reads the
+   * span's size from the result; `streamed` counts what a failed upload sent.
+   */
   const observe = <A, E>(
-    name: string,
-    operation: StorageOperation,
-    attributes: Readonly<Record<string, unknown>>,
+    operationKind: OperationKind,
+    key: string,
+    target: string | undefined,
     effect: Effect.Effect<A, E>,
     size: (value: A) => number | undefined,
-    moved: boolean,
-    streamed?: () => number
+    streamed: () => number | undefined = nothing
   ): Effect.Effect<A, E> =>
     Effect.withFiber((fiber) => {
-      const noted = new NotedOperation(fiber.context, metricsOf(operation), name, spanAttributes, attributes)
+      const noted = new NotedOperation(fiber.context, operationKind, key, target)
       const run = (span: Tracer.Span | undefined) =>
         Effect.onExitPrimitive(
           // Not `Effect.withParentSpan`: it captures a stack trace (`new Error()`) per call, most of a span's cost.
@@ -151,7 +167,8 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
           // Called once, at the exit. Noting the end is synchronous: no finalizer effect (`undefined`), and nothing
           // to protect from interruption (`true`), which saves `onExit`'s extra steps on every operation.
           (exit) => {
-            end(noted, exit, Exit.isSuccess(exit) ? size(exit.value) : streamed?.(), SIZE, moved)
+            if (exit._tag === "Success") noted.ended("success", undefined, size(exit.value))
+            else failed(noted, exit, streamed())
             return undefined
           },
           true
@@ -162,16 +179,13 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
 
   /** A stream operation: the clock starts when the stream runs and stops when it ends. */
   const observeStream = <A, E>(
-    name: string,
-    operation: StorageOperation,
-    attributes: Readonly<Record<string, unknown>>,
+    operationKind: OperationKind,
+    key: string,
     stream: Stream.Stream<A, E>,
-    measure: (value: A) => number,
-    moved: boolean,
-    sizeKey = SIZE
+    measure: (value: A) => number
   ): Stream.Stream<A, E> =>
     Stream.unwrap(Effect.withFiber((fiber) => {
-      const noted = new NotedOperation(fiber.context, metricsOf(operation), name, spanAttributes, attributes)
+      const noted = new NotedOperation(fiber.context, operationKind, key, undefined)
       const observed = (span: Tracer.Span | undefined): Stream.Stream<A, E> => {
         let total = 0
         const counted = Stream.mapArray(stream, (chunk) => {
@@ -179,7 +193,9 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
           return chunk
         })
         return (span === undefined ? counted : Stream.provideService(counted, Tracer.ParentSpan, span)).pipe(
-          Stream.onExit((exit) => Effect.sync(() => end(noted, exit, total, sizeKey, moved)))
+          Stream.onExit((exit) =>
+            Effect.sync(() => exit._tag === "Success" ? noted.ended("success", undefined, total) : failed(noted, exit, total))
+          )
         )
       }
       const inside = spanInside(fiber, noted)
@@ -189,15 +205,13 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
   return {
     type: provider.type,
     capabilities: provider.capabilities,
-    head: (key) => observe("StorageProvider.head", "info", { "strata.storage.key": key }, provider.head(key), contentLength, false),
-    read: (key, readOptions) =>
-      observeStream("StorageProvider.read", "read", { "strata.storage.key": key }, provider.read(key, readOptions), byteLength, true),
-    getBytes: (key, readOptions) =>
-      observe("StorageProvider.getBytes", "read", { "strata.storage.key": key }, provider.getBytes(key, readOptions), byteLength, true),
+    head: (key) => observe(kinds.head, key, undefined, provider.head(key), contentLength),
+    read: (key, readOptions) => observeStream(kinds.read, key, provider.read(key, readOptions), byteLength),
+    getBytes: (key, readOptions) => observe(kinds.getBytes, key, undefined, provider.getBytes(key, readOptions), byteLength),
     put: <E = never>(key: string, body: Body<E>, putOptions?: Parameters<StorageProviderShape["put"]>[2]) => {
       if (body instanceof Uint8Array) {
         const size = body.byteLength
-        return observe("StorageProvider.put", "write", { "strata.storage.key": key }, provider.put(key, body, putOptions), () => size, true)
+        return observe(kinds.put, key, undefined, provider.put(key, body, putOptions), () => size)
       }
       // The provider consumes the body inside its effect, so the put span covers it; count what it pulled.
       return Effect.suspend(() => {
@@ -207,24 +221,12 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
           return chunk
         })
         const size = () => sent
-        return observe("StorageProvider.put", "write", { "strata.storage.key": key }, provider.put(key, counted, putOptions), size, true, size)
+        return observe(kinds.put, key, undefined, provider.put(key, counted, putOptions), size, size)
       })
     },
-    delete: (key, deleteOptions) =>
-      observe("StorageProvider.delete", "delete", { "strata.storage.key": key }, provider.delete(key, deleteOptions), () =>
-        undefined, false),
-    copy: (source, target) =>
-      observe(
-        "StorageProvider.copy",
-        "copy",
-        { "strata.storage.key": source, "strata.storage.target": target },
-        provider.copy(source, target),
-        contentLength,
-        true
-      ),
-    list: (listOptions) =>
-      observeStream("StorageProvider.list", "list", { "strata.storage.prefix": listOptions?.prefix ?? "" }, provider.list(listOptions), () =>
-        1, false, "strata.storage.entries")
+    delete: (key, deleteOptions) => observe(kinds.delete, key, undefined, provider.delete(key, deleteOptions), nothing),
+    copy: (source, target) => observe(kinds.copy, source, target, provider.copy(source, target), contentLength),
+    list: (listOptions) => observeStream(kinds.list, listOptions?.prefix ?? "", provider.list(listOptions), one)
   }
 }
 

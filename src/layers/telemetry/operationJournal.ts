@@ -28,8 +28,31 @@ import { Clock, Context, Exit, LogLevel, Option, References, Tracer } from "effe
 import type { OperationMetrics } from "./storageMetrics.ts"
 
 /**
+ * What every operation of one kind on one instrumented provider shares: made
+ * once by `instrument`, so noting an operation allocates nothing else.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OperationKind {
+  /** The span's name, e.g. `StorageProvider.getBytes`. */
+  readonly name: string
+  readonly metrics: OperationMetrics
+  /** The span attributes of every operation of the provider (type, profile). */
+  readonly base: Readonly<Record<string, unknown>>
+  /** The attribute the operation's key is recorded under (`strata.storage.key`, `strata.storage.prefix`). */
+  readonly keyAttribute: string
+  /** The attribute the size is recorded under (`strata.storage.size`, `strata.storage.entries`). */
+  readonly sizeKey: string
+  /** Whether a successful operation's size counts as data moved (reads, writes, copies). */
+  readonly moved: boolean
+}
+
+/**
  * One operation as noted by the instrumentation: made when it starts (which
- * counts it as a request), completed by `ended`.
+ * counts it as a request), completed by `ended`. Only what the batch needs is
+ * kept, nothing derived: durations and attributes are worked out when the
+ * batch is recorded.
  *
  * @since 0.1.0
  * @category models
@@ -37,56 +60,69 @@ import type { OperationMetrics } from "./storageMetrics.ts"
 export class NotedOperation {
   /** The context the operation ran in: tracer, parent span, metric registry and attributes. */
   readonly context: Context.Context<never>
-  readonly metrics: OperationMetrics
-  readonly name: string
-  /** The span attributes of every operation of the provider (type, profile), then the operation's (key...). */
-  readonly base: Readonly<Record<string, unknown>>
-  readonly attributes: Readonly<Record<string, unknown>>
+  readonly kind: OperationKind
+  readonly key: string
+  /** A copy's target (`strata.storage.target`). */
+  readonly target: string | undefined
   readonly clock: Clock.Clock
   /** Monotonic times of the start and the end (placed on the wall clock when recorded: one clock read less each). */
   readonly started: bigint
   endedAt = 0n
   /** The span made at the start, or undefined to make it afterwards (if a tracer is installed). */
   span: Tracer.Span | undefined = undefined
-  seconds = 0
   /** `success` or `error.<Reason>`. */
   status = "success"
   /** The failure, if it failed (a success's value is not kept). */
   failure: Exit.Exit<unknown, unknown> | undefined = undefined
-  /** The span's size attribute (`sizeKey`), if known. */
+  /** The span's size attribute (`kind.sizeKey`), if known. */
   size: number | undefined = undefined
-  sizeKey = ""
-  /** Bytes moved, for the data metrics (successful reads, writes and copies). */
-  bytes: number | undefined = undefined
 
-  constructor(
-    context: Context.Context<never>,
-    metrics: OperationMetrics,
-    name: string,
-    base: Readonly<Record<string, unknown>>,
-    attributes: Readonly<Record<string, unknown>>
-  ) {
+  constructor(context: Context.Context<never>, kind: OperationKind, key: string, target: string | undefined) {
     this.context = context
-    this.metrics = metrics
-    this.name = name
-    this.base = base
-    this.attributes = attributes
-    this.clock = Context.get(context, Clock.Clock)
+    this.kind = kind
+    this.key = key
+    this.target = target
+    this.clock = clockOf(context)
     this.started = this.clock.monotonicTimeNanosUnsafe()
     operationStarted(this)
   }
 
-  /** Completes the operation and hands it to the journal. `size` counts as data moved only when `moved` and successful. */
-  ended(status: string, failure: Exit.Exit<unknown, unknown> | undefined, size: number | undefined, sizeKey: string, moved: boolean): void {
+  /** Completes the operation and hands it to the journal. */
+  ended(status: string, failure: Exit.Exit<unknown, unknown> | undefined, size: number | undefined): void {
     this.endedAt = this.clock.monotonicTimeNanosUnsafe()
-    this.seconds = Number(this.endedAt - this.started) / 1e9
     this.status = status
     this.failure = failure
     this.size = size
-    this.sizeKey = sizeKey
-    this.bytes = moved && status === "success" ? size : undefined
     operationEnded(this)
   }
+
+  get seconds(): number {
+    return Number(this.endedAt - this.started) / 1e9
+  }
+
+  /** Bytes moved, for the data metrics: the size of a successful read, write or copy. */
+  get bytes(): number | undefined {
+    return this.kind.moved && this.status === "success" ? this.size : undefined
+  }
+
+  /** The operation's own span attributes, after the provider's (`kind.base`). */
+  attributes(): Record<string, unknown> {
+    const attributes: Record<string, unknown> = { [this.kind.keyAttribute]: this.key }
+    if (this.target !== undefined) attributes["strata.storage.target"] = this.target
+    return attributes
+  }
+}
+
+/** The clock of the last context noted: consecutive operations mostly run in one. */
+let notedContext: Context.Context<never> | undefined = undefined
+let notedClock: Clock.Clock | undefined = undefined
+
+const clockOf = (context: Context.Context<never>): Clock.Clock => {
+  if (context !== notedContext) {
+    notedContext = context
+    notedClock = Context.get(context, Clock.Clock)
+  }
+  return notedClock!
 }
 
 const BATCH = 256
@@ -139,6 +175,8 @@ export function flushOperations(): void {
   lastContext = undefined
   lastSpanContext = undefined
   lastClock = undefined
+  notedContext = undefined
+  notedClock = undefined
 }
 
 const guarded = (record: () => void): void => {
@@ -165,13 +203,14 @@ const forEachRun = (
   }
 }
 
-const sameSeries = (a: NotedOperation, b: NotedOperation): boolean => a.metrics === b.metrics && a.context === b.context
+const sameSeries = (a: NotedOperation, b: NotedOperation): boolean =>
+  a.kind.metrics === b.kind.metrics && a.context === b.context
 
 /** `request.sum`, one update per run of starts with the same series and context. */
 const countStarts = (operations: ReadonlyArray<NotedOperation>): void =>
   forEachRun(operations, sameSeries, (from, to) => {
-    const { context, metrics } = operations[from]!
-    metrics.started(context, to - from)
+    const { context, kind } = operations[from]!
+    kind.metrics.started(context, to - from)
   })
 
 /** The other five series, one update each per run of ends with the same series, context and status. */
@@ -181,12 +220,13 @@ const countEnds = (operations: ReadonlyArray<NotedOperation>): void =>
     let moved: NotedOperation | undefined = undefined
     for (let i = from; i < to; i++) {
       const operation = operations[i]!
-      if (operation.bytes === undefined) continue
-      bytesTotal += operation.bytes
+      const { bytes } = operation
+      if (bytes === undefined) continue
+      bytesTotal += bytes
       moved = operation
     }
     const last = operations[to - 1]!
-    last.metrics.ended(last.context, last.status, to - from, last.seconds, moved, bytesTotal)
+    last.kind.metrics.ended(last.context, last.status, to - from, last.seconds, moved, bytesTotal)
   })
 
 /** The last clock read and its wall-minus-monotonic offset, read once per clock and batch. */
@@ -208,7 +248,7 @@ const endSpan = (operation: NotedOperation): void => {
   const { status } = operation
   span.attribute("strata.storage.status", status)
   if (status !== "success") span.attribute("strata.storage.error.reason", status.slice("error.".length))
-  if (operation.size !== undefined) span.attribute(operation.sizeKey, operation.size)
+  if (operation.size !== undefined) span.attribute(operation.kind.sizeKey, operation.size)
   span.end(operation.endedAt + offset, operation.failure ?? Exit.void)
 }
 
@@ -264,8 +304,9 @@ const spanContextOf = (context: Context.Context<never>): SpanContext | undefined
 const spanAfterwards = (operation: NotedOperation, offset: bigint): Tracer.Span | undefined => {
   const found = spanContextOf(operation.context)
   if (found === undefined) return undefined
+  const { kind } = operation
   const span = found.tracer.span({
-    name: operation.name,
+    name: kind.name,
     parent: found.parent,
     annotations: Context.empty(),
     links: found.links.length === 0 ? [] : found.links.slice(),
@@ -276,8 +317,9 @@ const spanAfterwards = (operation: NotedOperation, offset: bigint): Tracer.Span 
   })
   const { annotations } = found
   for (const key in annotations) span.attribute(key, annotations[key])
-  const { base, attributes } = operation
+  const { base } = kind
   for (const key in base) span.attribute(key, base[key])
-  for (const key in attributes) span.attribute(key, attributes[key])
+  span.attribute(kind.keyAttribute, operation.key)
+  if (operation.target !== undefined) span.attribute("strata.storage.target", operation.target)
   return span
 }
