@@ -134,6 +134,8 @@ export const layer: Layer.Layer<TelemetryCapture> = Layer.effectContext(Effect.s
         snapshots.flatMap(points))
     }),
     reset: Effect.sync(() => {
+      // Storage operations noted before the reset are recorded now, so they are cleared with the rest.
+      flushOperations()
       recorded.length = 0
       registry.clear()
     })

@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Metric } from "effect"
+import { instrument } from "../../src/layers/StorageInstrumentation.ts"
+import * as Memory from "../../src/providers/storage/memory.ts"
 import * as TelemetryCapture from "../../src/testing/TelemetryCapture.ts"
 
 const reads = Metric.counter("capture_test_reads", { attributes: { profile: "data" } })
@@ -42,5 +44,17 @@ describe("TelemetryCapture", () => {
       yield* TelemetryCapture.reset
       assert.deepStrictEqual(yield* TelemetryCapture.spans, [])
       assert.deepStrictEqual(yield* TelemetryCapture.metrics, [])
+    }).pipe(Effect.provide(TelemetryCapture.layer)))
+
+  it.effect("reset also clears storage operations still waiting to be recorded", () =>
+    Effect.gen(function*() {
+      const provider = instrument(yield* Memory.make(), { profile: "data" })
+      yield* provider.put("a.csv", new Uint8Array(3))
+      yield* TelemetryCapture.reset
+      assert.deepStrictEqual(yield* TelemetryCapture.spans, [])
+      assert.deepStrictEqual(yield* TelemetryCapture.metrics, [])
+      yield* provider.put("b.csv", new Uint8Array(3))
+      const spans = yield* TelemetryCapture.spans
+      assert.deepStrictEqual(spans.map((span) => span.attributes["strata.storage.key"]), ["b.csv"])
     }).pipe(Effect.provide(TelemetryCapture.layer)))
 })
