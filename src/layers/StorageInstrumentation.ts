@@ -138,13 +138,12 @@ export const instrument = (provider: StorageProviderShape, options: InstrumentOp
    * The span a provider with spans of its own runs inside, made at the start
    * (others get theirs when the journal flushes).
    */
-  const spanInside = (fiber: Fiber.Fiber<unknown, unknown>, noted: NotedOperation) =>
-    tracesInside && !untraced(fiber)
-      ? Effect.map(
-        Effect.makeSpan(noted.kind.name, { kind: "client", attributes: { ...base, ...noted.attributes() } }),
-        (span) => (noted.span = span)
-      )
-      : undefined
+  const spanInside = (fiber: Fiber.Fiber<unknown, unknown>, noted: NotedOperation) => {
+    if (!tracesInside || untraced(fiber)) return undefined
+    const attributes: Record<string, unknown> = { ...base }
+    noted.eachAttribute((key, value) => (attributes[key] = value))
+    return Effect.map(Effect.makeSpan(noted.kind.name, { kind: "client", attributes }), (span) => (noted.span = span))
+  }
 
   /**
    * An effect operation on `key` (and a copy's `target`): `size` reads the

@@ -90,6 +90,12 @@ describe("StorageInstrumentation spans", () => {
           return spans.find((span) => span.spanId === Option.getOrUndefined(inner.parent)?.spanId)?.name
         })
       assert.strictEqual(yield* parentOfInner(undefined), "StorageProvider.getBytes")
+      // The span made at the start carries the same attributes as one made afterwards.
+      const atStart = spans.find((span) => span.name === "StorageProvider.getBytes")!
+      assert.strictEqual(atStart.attributes.get("strata.storage.provider"), "memory")
+      assert.strictEqual(atStart.attributes.get("strata.storage.profile"), "p")
+      assert.strictEqual(atStart.attributes.get("strata.storage.key"), "k")
+      assert.strictEqual(atStart.attributes.get("strata.storage.size"), 1)
       assert.strictEqual(yield* parentOfInner(false), "caller")
       assert.isFalse(memory.tracesInside)
     }))

@@ -105,11 +105,10 @@ export class NotedOperation {
     return this.kind.moved && this.status === "success" ? this.size : undefined
   }
 
-  /** The operation's own span attributes, after the provider's (`kind.base`). */
-  attributes(): Record<string, unknown> {
-    const attributes: Record<string, unknown> = { [this.kind.keyAttribute]: this.key }
-    if (this.target !== undefined) attributes["strata.storage.target"] = this.target
-    return attributes
+  /** Calls `set` with each of the operation's own span attributes, which follow the provider's (`kind.base`). */
+  eachAttribute(set: (key: string, value: unknown) => void): void {
+    set(this.kind.keyAttribute, this.key)
+    if (this.target !== undefined) set("strata.storage.target", this.target)
   }
 }
 
@@ -319,7 +318,6 @@ const spanAfterwards = (operation: NotedOperation, offset: bigint): Tracer.Span 
   for (const key in annotations) span.attribute(key, annotations[key])
   const { base } = kind
   for (const key in base) span.attribute(key, base[key])
-  span.attribute(kind.keyAttribute, operation.key)
-  if (operation.target !== undefined) span.attribute("strata.storage.target", operation.target)
+  operation.eachAttribute((key, value) => span.attribute(key, value))
   return span
 }
