@@ -9,8 +9,9 @@
  *   default config (both paths in the `__filesystem__` profile, so each file
  *   is the posix provider's server-side copy in its copy threads, into a
  *   temporary file, then rename; the provider's copy queue keeps up to 256
- *   copies in flight); the listing, planning and target listing are timed. Informational: the same sync across two `file` profiles, where
- *   every file is streamed through a put.
+ *   copies in flight); the listing, planning and target listing are timed.
+ *   Informational: the same sync across two `file` profiles, where every
+ *   file is streamed through a put.
  * - cp -r: `cp -r src dst` as a child process under `/usr/bin/time` (its
  *   start is timed, ~1 ms).
  * - OpenDAL 0.49.2: two `fs` operators; `list(recursive)` then, 16 at a

@@ -224,7 +224,10 @@ export const syncTargets = (
         })
       ),
       Stream.buffer({ capacity: PLAN_AHEAD }),
-      Stream.mapEffect((step) => (gate === undefined ? tracked(run(step)) : gate(step, tracked(run(step)))), {
+      Stream.mapEffect((step) => {
+        const work = tracked(run(step))
+        return gate === undefined ? work : gate(step, work)
+      }, {
         concurrency: queued ?? concurrency,
         unordered: true
       }),

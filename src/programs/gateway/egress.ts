@@ -20,7 +20,6 @@ const egressRow = <A extends object>(row: A) => ({ ...row, direction: "egress" }
 
 const DISPOSITIONS: ReadonlySet<string> = new Set(["block", "fail", "tag"])
 
-
 /**
  * `?disposition=` (default `block`), or a refusal naming the allowed values.
  *
