@@ -21,8 +21,10 @@
  * metrics in batches of 256 (`telemetry/operationJournal.ts`); each timed
  * run ends with a flush, so all of that work is inside the timing.
  *
- * Informational rows: the same on the memory provider, where an operation
- * costs a few µs, so the ratio shows the instrumentation's absolute cost.
+ * Informational rows: (c) with export batches of 4096 spans
+ * (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, the default is 512) at 16 in flight; a
+ * bare Effect wrapper (below); the memory provider, where an operation costs
+ * a few µs, so the ratio shows the instrumentation's absolute cost.
  *
  * Measured as the ratio of total CPU time over 400 rounds of short runs
  * (100 reads at 1 in flight, 300 at 16; in a random order each round) with
@@ -94,12 +96,13 @@ class RecordingSpan extends Tracer.NativeSpan {
 
 const recordingTracer = Tracer.make({ span: (options) => new RecordingSpan(options) })
 
-type Mode = "default" | "recording" | "otlp"
+type Mode = "default" | "recording" | "otlp" | "otlp-batch-4096"
 
 const MODE_LABELS: Record<Mode, string> = {
   default: "no tracer",
   recording: "recording tracer + metrics",
-  otlp: "OTLP exporter on"
+  otlp: "OTLP exporter on",
+  "otlp-batch-4096": "OTLP exporter on, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=4096"
 }
 
 /** A receiver in a child process (its CPU is not ours) that accepts every OTLP/HTTP request and discards it. */
@@ -117,16 +120,18 @@ const startSink = async () => {
   return { port, close: async () => void child.kill() }
 }
 
-const otlpRuntime = (port: number) =>
-  ManagedRuntime.make(Telemetry.layer({
-    ...Telemetry.disabledSettings,
-    enabled: true,
-    serviceName: "strata-bench",
-    traces: { exporters: ["otlp"], endpoint: `http://127.0.0.1:${port}/v1/traces` },
-    metrics: { exporters: ["otlp"], endpoint: `http://127.0.0.1:${port}/v1/metrics`, exportIntervalMillis: 1_000 }
-  }))
+/** Telemetry on, as `OTEL_EXPORTER_OTLP_ENDPOINT` (and `extraEnv`) turn it on; metrics every second. */
+const otlpRuntime = (port: number, extraEnv: Record<string, string> = {}) =>
+  ManagedRuntime.make(Telemetry.layer(
+    Telemetry.telemetrySettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_SERVICE_NAME: "strata-bench",
+      OTEL_METRIC_EXPORT_INTERVAL: "1000",
+      ...extraEnv
+    }).settings
+  ))
 
-let runtime: ManagedRuntime.ManagedRuntime<never, never> | undefined
+const runtimes: Partial<Record<Mode, ManagedRuntime.ManagedRuntime<never, never>>> = {}
 
 const runGets = (p: StorageProviderShape, ops: number, concurrency: number, mode: Mode) => {
   // The flush records the last batch's spans and metrics inside the timed run (a no-op for the plain provider).
@@ -135,7 +140,8 @@ const runGets = (p: StorageProviderShape, ops: number, concurrency: number, mode
     (i) => p.getBytes(keys[i % COUNT]!),
     { concurrency, discard: true }
   ).pipe(Effect.ensuring(flush))
-  if (mode === "otlp") return runtime!.runPromise(program)
+  const runtime = runtimes[mode]
+  if (runtime !== undefined) return runtime.runPromise(program)
   return Effect.runPromise(
     mode === "default"
       ? program
@@ -201,7 +207,8 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
   const results: Array<BenchResult> = []
   const dir = await fsp.mkdtemp(join(tmpdir(), "strata-bench-"))
   const sink = await startSink()
-  runtime = otlpRuntime(sink.port)
+  runtimes.otlp = otlpRuntime(sink.port)
+  runtimes["otlp-batch-4096"] = otlpRuntime(sink.port, { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "4096", OTEL_BSP_MAX_QUEUE_SIZE: "8192" })
   try {
     const posix = await Effect.runPromise(Posix.make({ basePath: dir }).pipe(Scope.provide(benchScope)))
     const memory = await Effect.runPromise(Memory.make())
@@ -217,6 +224,8 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
         results.push(await bench("posix", posix, concurrency, mode, { target: mode !== "recording" }))
       }
     }
+    // What larger export batches save (informational): a request's fixed cost spread over 8x the spans.
+    results.push(await bench("posix", posix, 16, "otlp-batch-4096", { target: false }))
     for (const concurrency of [1, 16]) {
       results.push(await bench("posix", posix, concurrency, "default", { target: false, bare: true }))
     }
@@ -224,7 +233,7 @@ export const run = async (): Promise<ReadonlyArray<BenchResult>> => {
       results.push(await bench("memory", memory, 1, mode, { target: false }))
     }
   } finally {
-    await runtime.dispose()
+    for (const runtime of Object.values(runtimes)) await runtime.dispose()
     await sink.close()
     await fsp.rm(dir, { recursive: true, force: true })
   }

@@ -9,7 +9,7 @@
  * processors' flush and shutdown. Metrics go as OTLP/HTTP JSON.
  *
  * Exporting never fails or slows the traced program: spans go through a
- * batch processor with a bounded queue (spans beyond `maxQueueSize` are
+ * batch processor with a bounded queue (spans beyond `batching.maxQueueSize` are
  * dropped, and counted: the SDK keeps its own count private, so ours is
  * sampled spans ended minus spans handed to the exporter, reported through
  * `onDroppedSpans` when the layer closes), every export request has a short
@@ -119,7 +119,7 @@ interface TraceExport {
 const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOptions): Array<TraceExport> =>
   settings.traces.exporters.map((kind) => {
     const counts: SpanCounts = { ended: 0, exported: 0 }
-    const config = { url: settings.traces.endpoint, timeoutMillis: settings.exportTimeoutMillis }
+    const config = { url: settings.traces.endpoint, timeoutMillis: exportTimeoutMillis(settings) }
     const protobuf = kind === "otlp" && settings.tracesProtocol === "http/protobuf"
     const exporter = kind === "console"
       ? new ConsoleSpanExporter()
@@ -128,10 +128,10 @@ const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOption
       : new OTLPTraceExporter(config)
     const processor = new GuardedSpanProcessor(
       new BatchSpanProcessor(countingExporter(exporter, counts), {
-        maxQueueSize: settings.maxQueueSize,
-        maxExportBatchSize: maxExportBatchSize(settings),
-        scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
-        exportTimeoutMillis: settings.exportTimeoutMillis
+        maxQueueSize: settings.batching.maxQueueSize,
+        maxExportBatchSize: settings.batching.maxExportBatchSize,
+        scheduledDelayMillis: settings.batching.scheduledDelayMillis,
+        exportTimeoutMillis: exportTimeoutMillis(settings)
       }),
       counts,
       options.onDroppedSpans
@@ -139,8 +139,9 @@ const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOption
     return { processor, protobuf }
   })
 
-const SCHEDULED_DELAY_MILLIS = 1_000
-const maxExportBatchSize = (settings: TelemetrySettings) => Math.min(512, settings.maxQueueSize)
+/** One export's time limit: the OTLP request limit, or the batch processor's when it is shorter. */
+const exportTimeoutMillis = (settings: TelemetrySettings) =>
+  Math.min(settings.exportTimeoutMillis, settings.batching.exportTimeoutMillis ?? Infinity)
 
 /**
  * The export tracer's sinks: its own batch exporter for OTLP protobuf (closed
@@ -157,11 +158,11 @@ const exportSinks = (
     if (!protobuf) {
       return Effect.succeed(processorSink([processor], { resource, scope, linkCount: settings.spanLimits.linkCount }))
     }
-    const sender = otlpHttpSender(settings.traces.endpoint, settings.exportTimeoutMillis)
+    const sender = otlpHttpSender(settings.traces.endpoint, exportTimeoutMillis(settings))
     const exporter = new SpanBatchExporter({
-      maxQueueSize: settings.maxQueueSize,
-      maxExportBatchSize: maxExportBatchSize(settings),
-      scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
+      maxQueueSize: settings.batching.maxQueueSize,
+      maxExportBatchSize: settings.batching.maxExportBatchSize,
+      scheduledDelayMillis: settings.batching.scheduledDelayMillis,
       linkCount: settings.spanLimits.linkCount,
       frame: requestFrame(resource.attributes, scope)
     }, sender.send)

@@ -10,6 +10,7 @@
 import { Predicate } from "effect"
 import { defaultSampler, samplerSettings } from "./sampler.ts"
 import type { SamplerSettings } from "./sampler.ts"
+import { defaultSpanBatching, type SpanBatching, spanBatchingSettings } from "./spanBatching.ts"
 import { defaultSpanLimits, type SpanLimits, spanLimitsSettings } from "./spanLimits.ts"
 
 /**
@@ -38,8 +39,8 @@ export interface TelemetrySettings {
   readonly resourceAttributes: Readonly<Record<string, string>>
   readonly traces: SignalSettings
   readonly metrics: SignalSettings & { readonly exportIntervalMillis: number }
-  /** Spans buffered before new ones are dropped. */
-  readonly maxQueueSize: number
+  /** How ended spans wait and go (`OTEL_BSP_*`): queue bound, batch size, delay, export limit. */
+  readonly batching: SpanBatching
   /** Time limit of one export request. */
   readonly exportTimeoutMillis: number
   /** Time limit of the final flush when the layer's scope closes. */
@@ -79,7 +80,7 @@ export const disabledSettings: TelemetrySettings = {
   resourceAttributes: {},
   traces: { exporters: [], endpoint: "http://localhost:4318/v1/traces" },
   metrics: { exporters: [], endpoint: "http://localhost:4318/v1/metrics", exportIntervalMillis: 60_000 },
-  maxQueueSize: 2048,
+  batching: defaultSpanBatching,
   exportTimeoutMillis: 2_000,
   shutdownTimeoutMillis: 2_000,
   sampler: defaultSampler,
@@ -235,6 +236,7 @@ export const telemetrySettings = (
       exportTimeoutMillis,
       sampler: samplerSettings(env, warn),
       spanLimits: spanLimitsSettings(env, warn),
+      batching: spanBatchingSettings(env, warn),
       tracesProtocol
     },
     warnings

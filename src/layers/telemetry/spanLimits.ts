@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import type { AttributeValue } from "@opentelemetry/api"
+import { wholeNumberVariable } from "./envNumber.ts"
 
 /**
  * @since 0.1.0
@@ -42,14 +43,7 @@ export const spanLimitsSettings = (
   env: Readonly<Record<string, string | undefined>>,
   warn: (message: string) => void
 ): SpanLimits => {
-  const limit = (name: string): number | undefined => {
-    const text = env[name]?.trim() ?? ""
-    if (text === "") return undefined
-    const value = Number(text)
-    if (Number.isSafeInteger(value) && value >= 0) return value
-    warn(`ignoring ${name}=${JSON.stringify(env[name])}: expected a whole number, 0 or more`)
-    return undefined
-  }
+  const limit = (name: string): number | undefined => wholeNumberVariable(env, warn, name, 0)
   return {
     attributeCount: limit("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT") ?? limit("OTEL_ATTRIBUTE_COUNT_LIMIT") ??
       defaultSpanLimits.attributeCount,

@@ -2,7 +2,28 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Metric } from "effect"
 import { layerFromSettings } from "../../../src/layers/telemetry/otlpLayer.ts"
 import { disabledSettings, telemetrySettings } from "../../../src/layers/telemetry/settings.ts"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { spansOfRequest } from "../../support/otlpTraces.ts"
 import { freePort } from "../../support/ports.ts"
+
+/** A receiver on 127.0.0.1 that keeps how many spans each trace request carried. */
+const spanCountsReceiver = Effect.acquireRelease(
+  Effect.callback<{ readonly url: string; readonly counts: Array<number>; readonly server: http.Server }>((resume) => {
+    const counts: Array<number> = []
+    const server = http.createServer((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        if (request.url === "/v1/traces") counts.push(spansOfRequest(request.headers["content-type"], Buffer.concat(chunks)).length)
+        response.writeHead(200, { "content-type": "application/json" }).end("{}")
+      })
+    })
+    server.listen(0, "127.0.0.1", () =>
+      resume(Effect.succeed({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, server })))
+  }),
+  ({ server }) => Effect.callback<void>((resume) => void server.close(() => resume(Effect.void)))
+)
 
 describe("Telemetry layerFromSettings", () => {
   it("is Layer.empty when telemetry is off", () => {
@@ -22,11 +43,30 @@ describe("Telemetry layerFromSettings", () => {
       assert.deepStrictEqual(exit, Exit.succeed(7))
     }), 15_000)
 
+  it.effect("sends batches of OTEL_BSP_MAX_EXPORT_BATCH_SIZE spans, over protobuf and JSON", () =>
+    Effect.gen(function*() {
+      for (const protocol of ["http/protobuf", "http/json"]) {
+        const receiver = yield* spanCountsReceiver
+        const { settings, warnings } = telemetrySettings({
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_METRICS_EXPORTER: "none",
+          OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "3"
+        })
+        assert.deepStrictEqual(warnings, [])
+        yield* Effect.forEach(Array.from({ length: 10 }, (_, i) => i), (i) => Effect.void.pipe(Effect.withSpan(`span-${i}`)), {
+          discard: true
+        }).pipe(Effect.provide(layerFromSettings(settings)))
+        assert.deepStrictEqual(receiver.counts, [3, 3, 3, 1], protocol)
+      }
+    }).pipe(Effect.scoped), 20_000)
+
   it.effect("counts the spans a full export queue drops, and reports them when it closes", () =>
     Effect.gen(function*() {
       const port = yield* Effect.promise(freePort)
       const base = telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }).settings
-      const tinyQueue = { ...base, maxQueueSize: 4 }
+      const tinyQueue = telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_MAX_QUEUE_SIZE: "4" })
+        .settings
       const drops: Array<number> = []
       const burst = Effect.forEach(Array.from({ length: 200 }, (_, i) => i), (i) =>
         Effect.succeed(i).pipe(Effect.withSpan(`burst-${i}`)), { discard: true })

@@ -77,6 +77,47 @@ describe("telemetrySettings", () => {
     assert.deepStrictEqual(warnings, ["ignoring OTEL_SPAN_EVENT_COUNT_LIMIT=\"-1\": expected a whole number, 0 or more"])
   })
 
+  it("reads the batch span processor's variables (OTEL_BSP_*), a batch never larger than the queue", () => {
+    assert.deepStrictEqual(telemetrySettings({}).settings.batching, {
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 1000,
+      exportTimeoutMillis: undefined
+    })
+    const chosen = telemetrySettings({
+      OTEL_BSP_MAX_QUEUE_SIZE: " 8192 ",
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "4096",
+      OTEL_BSP_SCHEDULE_DELAY: "0",
+      OTEL_BSP_EXPORT_TIMEOUT: "500"
+    })
+    assert.deepStrictEqual(chosen.settings.batching, {
+      maxQueueSize: 8192,
+      maxExportBatchSize: 4096,
+      scheduledDelayMillis: 0,
+      exportTimeoutMillis: 500
+    })
+    assert.deepStrictEqual(chosen.warnings, [])
+    assert.strictEqual(telemetrySettings({ OTEL_BSP_MAX_QUEUE_SIZE: "100" }).settings.batching.maxExportBatchSize, 100)
+    const tooBig = telemetrySettings({ OTEL_BSP_MAX_QUEUE_SIZE: "1000", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "4096" })
+    assert.strictEqual(tooBig.settings.batching.maxExportBatchSize, 1000)
+    assert.deepStrictEqual(tooBig.warnings, [
+      "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=4096 is larger than the queue (1000 spans): batches of 1000 are sent"
+    ])
+    const invalid = telemetrySettings({
+      OTEL_BSP_MAX_QUEUE_SIZE: "0",
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "lots",
+      OTEL_BSP_SCHEDULE_DELAY: "-1",
+      OTEL_BSP_EXPORT_TIMEOUT: "1.5"
+    })
+    assert.deepStrictEqual(invalid.settings.batching, telemetrySettings({}).settings.batching)
+    assert.deepStrictEqual(invalid.warnings, [
+      "ignoring OTEL_BSP_MAX_QUEUE_SIZE=\"0\": expected a whole number of spans, 1 or more",
+      "ignoring OTEL_BSP_MAX_EXPORT_BATCH_SIZE=\"lots\": expected a whole number of spans, 1 or more",
+      "ignoring OTEL_BSP_SCHEDULE_DELAY=\"-1\": expected a whole number of milliseconds, 0 or more",
+      "ignoring OTEL_BSP_EXPORT_TIMEOUT=\"1.5\": expected a whole number of milliseconds, 1 or more"
+    ])
+  })
+
   it("reads the traces protocol (protobuf by default, the traces variable winning), warning on grpc and unknown values", () => {
     assert.strictEqual(telemetrySettings({}).settings.tracesProtocol, "http/protobuf")
     assert.strictEqual(telemetrySettings({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }).settings.tracesProtocol, "http/json")
