@@ -119,7 +119,7 @@ interface TraceExport {
 const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOptions): Array<TraceExport> =>
   settings.traces.exporters.map((kind) => {
     const counts: SpanCounts = { ended: 0, exported: 0 }
-    const config = { url: settings.traces.endpoint, timeoutMillis: exportTimeoutMillis(settings) }
+    const config = { url: settings.traces.endpoint, timeoutMillis: traceExportTimeoutMillis(settings) }
     const protobuf = kind === "otlp" && settings.tracesProtocol === "http/protobuf"
     const exporter = kind === "console"
       ? new ConsoleSpanExporter()
@@ -131,7 +131,7 @@ const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOption
         maxQueueSize: settings.batching.maxQueueSize,
         maxExportBatchSize: settings.batching.maxExportBatchSize,
         scheduledDelayMillis: settings.batching.scheduledDelayMillis,
-        exportTimeoutMillis: exportTimeoutMillis(settings)
+        exportTimeoutMillis: traceExportTimeoutMillis(settings)
       }),
       counts,
       options.onDroppedSpans
@@ -139,9 +139,9 @@ const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOption
     return { processor, protobuf }
   })
 
-/** One export's time limit: the OTLP request limit, or the batch processor's when it is shorter. */
-const exportTimeoutMillis = (settings: TelemetrySettings) =>
-  Math.min(settings.exportTimeoutMillis, settings.batching.exportTimeoutMillis ?? Infinity)
+/** One span export's time limit: the OTLP request limit, or the batch processor's when it is shorter. */
+const traceExportTimeoutMillis = (settings: TelemetrySettings) =>
+  Math.min(settings.traces.timeoutMillis, settings.batching.exportTimeoutMillis ?? Infinity)
 
 /**
  * The export tracer's sinks: its own batch exporter for OTLP protobuf (closed
@@ -158,7 +158,7 @@ const exportSinks = (
     if (!protobuf) {
       return Effect.succeed(processorSink([processor], { resource, scope, linkCount: settings.spanLimits.linkCount }))
     }
-    const sender = otlpHttpSender(settings.traces.endpoint, exportTimeoutMillis(settings))
+    const sender = otlpHttpSender(settings.traces.endpoint, traceExportTimeoutMillis(settings))
     const exporter = new SpanBatchExporter({
       maxQueueSize: settings.batching.maxQueueSize,
       maxExportBatchSize: settings.batching.maxExportBatchSize,
@@ -179,10 +179,10 @@ const metricReaders = (settings: TelemetrySettings): Array<MetricReader> =>
   settings.metrics.exporters.map((kind) =>
     quietReader(new PeriodicExportingMetricReader({
       exporter: kind === "otlp"
-        ? new OTLPMetricExporter({ url: settings.metrics.endpoint, timeoutMillis: settings.exportTimeoutMillis })
+        ? new OTLPMetricExporter({ url: settings.metrics.endpoint, timeoutMillis: settings.metrics.timeoutMillis })
         : new ConsoleMetricExporter(),
       exportIntervalMillis: settings.metrics.exportIntervalMillis,
-      exportTimeoutMillis: Math.min(settings.exportTimeoutMillis, settings.metrics.exportIntervalMillis)
+      exportTimeoutMillis: settings.metrics.exportTimeoutMillis
     }))
   )
 

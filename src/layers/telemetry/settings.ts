@@ -24,6 +24,11 @@ export interface SignalSettings {
   readonly exporters: ReadonlyArray<"otlp" | "console">
   /** The full OTLP/HTTP URL, e.g. `http://127.0.0.1:4318/v1/traces`. */
   readonly endpoint: string
+  /**
+   * Time limit of one OTLP request of this signal (`OTEL_EXPORTER_OTLP_<SIGNAL>_TIMEOUT`, else
+   * `OTEL_EXPORTER_OTLP_TIMEOUT`; default 2000 ms).
+   */
+  readonly timeoutMillis: number
 }
 
 /**
@@ -38,11 +43,16 @@ export interface TelemetrySettings {
   readonly serviceName: string
   readonly resourceAttributes: Readonly<Record<string, string>>
   readonly traces: SignalSettings
-  readonly metrics: SignalSettings & { readonly exportIntervalMillis: number }
+  readonly metrics: SignalSettings & {
+    readonly exportIntervalMillis: number
+    /**
+     * Time limit of one collection and export by the metric reader (`OTEL_METRIC_EXPORT_TIMEOUT`, else the
+     * file's `reader.options.export_timeout_millis`, else the request limit); never above the interval.
+     */
+    readonly exportTimeoutMillis: number
+  }
   /** How ended spans wait and go (`OTEL_BSP_*`): queue bound, batch size, delay, export limit. */
   readonly batching: SpanBatching
-  /** Time limit of one export request. */
-  readonly exportTimeoutMillis: number
   /** Time limit of the final flush when the layer's scope closes. */
   readonly shutdownTimeoutMillis: number
   /** Which traces are recorded (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`). */
@@ -78,10 +88,15 @@ export const disabledSettings: TelemetrySettings = {
   enabled: false,
   serviceName: "strata",
   resourceAttributes: {},
-  traces: { exporters: [], endpoint: "http://localhost:4318/v1/traces" },
-  metrics: { exporters: [], endpoint: "http://localhost:4318/v1/metrics", exportIntervalMillis: 60_000 },
+  traces: { exporters: [], endpoint: "http://localhost:4318/v1/traces", timeoutMillis: 2_000 },
+  metrics: {
+    exporters: [],
+    endpoint: "http://localhost:4318/v1/metrics",
+    timeoutMillis: 2_000,
+    exportIntervalMillis: 60_000,
+    exportTimeoutMillis: 2_000
+  },
   batching: defaultSpanBatching,
-  exportTimeoutMillis: 2_000,
   shutdownTimeoutMillis: 2_000,
   sampler: defaultSampler,
   spanLimits: defaultSpanLimits,
@@ -192,12 +207,22 @@ export const telemetrySettings = (
   const metricsExporters = exporters("OTEL_METRICS_EXPORTER", nonEmpty(env["OTEL_METRICS_EXPORTER"])) ??
     fileMetricExporters ?? (metricsUrl !== undefined ? ["otlp" as const] : [])
 
-  const exportIntervalMillis = millis("OTEL_METRIC_EXPORT_INTERVAL", nonEmpty(env["OTEL_METRIC_EXPORT_INTERVAL"])) ??
+  const envMillis = (name: string) => millis(name, nonEmpty(env[name]))
+  const exportIntervalMillis = envMillis("OTEL_METRIC_EXPORT_INTERVAL") ??
     millis("opentelemetry.metrics.reader.options.export_interval_millis", fileReader?.["export_interval_millis"]) ??
     disabledSettings.metrics.exportIntervalMillis
-  const exportTimeoutMillis = millis("OTEL_EXPORTER_OTLP_TIMEOUT", nonEmpty(env["OTEL_EXPORTER_OTLP_TIMEOUT"])) ??
-    millis("opentelemetry.metrics.reader.options.export_timeout_millis", fileReader?.["export_timeout_millis"]) ??
-    disabledSettings.exportTimeoutMillis
+  const requestTimeout = envMillis("OTEL_EXPORTER_OTLP_TIMEOUT")
+  const tracesTimeoutMillis = envMillis("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") ?? requestTimeout ??
+    disabledSettings.traces.timeoutMillis
+  const metricsTimeoutMillis = envMillis("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT") ?? requestTimeout ??
+    disabledSettings.metrics.timeoutMillis
+  // The SDK's reader refuses a time limit longer than its interval.
+  const metricsExportTimeoutMillis = Math.min(
+    envMillis("OTEL_METRIC_EXPORT_TIMEOUT") ??
+      millis("opentelemetry.metrics.reader.options.export_timeout_millis", fileReader?.["export_timeout_millis"]) ??
+      metricsTimeoutMillis,
+    exportIntervalMillis
+  )
 
   const protocol = (name: string): "http/protobuf" | "http/json" | undefined => {
     const value = nonEmpty(env[name])
@@ -218,12 +243,15 @@ export const telemetrySettings = (
 
   const traces: SignalSettings = {
     exporters: sdkDisabled ? [] : tracesExporters,
-    endpoint: tracesUrl ?? disabledSettings.traces.endpoint
+    endpoint: tracesUrl ?? disabledSettings.traces.endpoint,
+    timeoutMillis: tracesTimeoutMillis
   }
   const metrics = {
     exporters: sdkDisabled ? [] : metricsExporters,
     endpoint: metricsUrl ?? disabledSettings.metrics.endpoint,
-    exportIntervalMillis
+    timeoutMillis: metricsTimeoutMillis,
+    exportIntervalMillis,
+    exportTimeoutMillis: metricsExportTimeoutMillis
   }
   return {
     settings: {
@@ -233,7 +261,6 @@ export const telemetrySettings = (
       resourceAttributes,
       traces,
       metrics,
-      exportTimeoutMillis,
       sampler: samplerSettings(env, warn),
       spanLimits: spanLimitsSettings(env, warn),
       batching: spanBatchingSettings(env, warn),

@@ -17,11 +17,17 @@ describe("telemetrySettings", () => {
       OTEL_METRIC_EXPORT_INTERVAL: "250"
     })
     assert.isTrue(settings.enabled)
-    assert.deepStrictEqual(settings.traces, { exporters: ["otlp"], endpoint: "http://collector:4318/v1/traces" })
+    assert.deepStrictEqual(settings.traces, {
+      exporters: ["otlp"],
+      endpoint: "http://collector:4318/v1/traces",
+      timeoutMillis: 2000
+    })
     assert.deepStrictEqual(settings.metrics, {
       exporters: ["otlp"],
       endpoint: "http://collector:4318/v1/metrics",
-      exportIntervalMillis: 250
+      timeoutMillis: 2000,
+      exportIntervalMillis: 250,
+      exportTimeoutMillis: 250
     })
     assert.deepStrictEqual(warnings, [])
   })
@@ -75,6 +81,28 @@ describe("telemetrySettings", () => {
     })
     assert.deepStrictEqual(settings.spanLimits, { attributeCount: 20, attributeValueLength: 100, eventCount: 128, linkCount: 128 })
     assert.deepStrictEqual(warnings, ["ignoring OTEL_SPAN_EVENT_COUNT_LIMIT=\"-1\": expected a whole number, 0 or more"])
+  })
+
+  it("reads the request limits per signal, the signal's variable winning, and the metric reader's limit", () => {
+    const general = telemetrySettings({ OTEL_EXPORTER_OTLP_TIMEOUT: "5000" }).settings
+    assert.strictEqual(general.traces.timeoutMillis, 5000)
+    assert.strictEqual(general.metrics.timeoutMillis, 5000)
+    assert.strictEqual(general.metrics.exportTimeoutMillis, 5000)
+    const { settings, warnings } = telemetrySettings({
+      OTEL_EXPORTER_OTLP_TIMEOUT: "5000",
+      OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "300",
+      OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: "400",
+      OTEL_METRIC_EXPORT_TIMEOUT: "90000"
+    })
+    assert.deepStrictEqual(warnings, [])
+    assert.strictEqual(settings.traces.timeoutMillis, 300)
+    assert.strictEqual(settings.metrics.timeoutMillis, 400)
+    assert.strictEqual(settings.metrics.exportTimeoutMillis, 60_000, "never above the export interval")
+    const bad = telemetrySettings({ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "soon" })
+    assert.strictEqual(bad.settings.traces.timeoutMillis, 2000)
+    assert.deepStrictEqual(bad.warnings, [
+      "ignoring OTEL_EXPORTER_OTLP_TRACES_TIMEOUT=\"soon\": not a positive number of milliseconds"
+    ])
   })
 
   it("reads the batch span processor's variables (OTEL_BSP_*), a batch never larger than the queue", () => {
@@ -150,7 +178,7 @@ describe("telemetrySettings", () => {
   it("reads the config file's opentelemetry.metrics section, env winning", () => {
     const section = {
       metrics: {
-        reader: { options: { collect_interval_millis: 10, export_interval_millis: 1000 } },
+        reader: { options: { collect_interval_millis: 10, export_interval_millis: 1000, export_timeout_millis: 700 } },
         exporter: { type: "otlp", options: { endpoint: "http://localhost:4318/v1/metrics" } }
       }
     }
@@ -158,8 +186,11 @@ describe("telemetrySettings", () => {
     assert.deepStrictEqual(fromFile.metrics, {
       exporters: ["otlp"],
       endpoint: "http://localhost:4318/v1/metrics",
-      exportIntervalMillis: 1000
+      timeoutMillis: 2000,
+      exportIntervalMillis: 1000,
+      exportTimeoutMillis: 700
     })
+    assert.strictEqual(fromFile.traces.timeoutMillis, 2000, "the metric reader's limit is not the traces' request limit")
     assert.deepStrictEqual(fromFile.traces.exporters, [])
     const overridden = telemetrySettings({ OTEL_METRICS_EXPORTER: "none", OTEL_METRIC_EXPORT_INTERVAL: "5" }, section)
     assert.deepStrictEqual(overridden.settings.metrics.exporters, [])
