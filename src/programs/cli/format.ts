@@ -8,19 +8,20 @@ import type { ObjectMetadata } from "../../services/StorageProvider.ts"
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"] as const
 
 /**
- * `1536` -> `1.5 KiB`.
+ * `1536` -> `1.5 KiB`; under 1 KiB whole bytes (`24.39` -> `24 B`: rates are fractions).
  *
  * @since 0.1.0
  * @category formatting
  */
 export const humanBytes = (bytes: number): string => {
-  let value = bytes
+  let value = Math.round(bytes)
+  if (value < 1024) return `${value} B`
   let unit = 0
   while (value >= 1024 && unit < UNITS.length - 1) {
     value /= 1024
     unit++
   }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${UNITS[unit]}`
+  return `${value.toFixed(1)} ${UNITS[unit]}`
 }
 
 /**
