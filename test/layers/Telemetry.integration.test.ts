@@ -177,6 +177,23 @@ describe("Telemetry over OTLP/HTTP", () => {
     }
   }, 20_000)
 
+  it("prints console exporters' spans and metrics on stderr, leaving stdout to the command's JSON", async () => {
+    const dir = tree()
+    try {
+      const run = await runStrata(["ls", "--json", "src"], dir, {
+        OTEL_TRACES_EXPORTER: "console",
+        OTEL_METRICS_EXPORTER: "console"
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      const listed = JSON.parse(run.stdout) as Array<{ readonly key: string }>
+      assert.deepStrictEqual(listed.map((entry) => path.basename(entry.key)).sort(), ["a.txt", "sub"])
+      assert.include(run.stderr, "name: 'strata ls'")
+      assert.include(run.stderr, "name: 'strata.storage.request.sum'")
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 20_000)
+
   it("warns once per invalid OTEL_* value and still runs the command", async () => {
     const dir = tree()
     try {

@@ -1,6 +1,6 @@
 /**
  * The telemetry exporter layer: Effect's tracer and metrics bridged to the
- * OpenTelemetry JS SDK and exported over OTLP/HTTP or to the console.
+ * OpenTelemetry JS SDK and exported over OTLP/HTTP or to the console (stderr).
  * Spans are made by strata's export tracer (see `otelTracerLayer.ts`); over
  * OTLP protobuf (the default) it encodes and batches them itself
  * (`spanBatchExporter.ts`), for JSON and the console it hands them to the
@@ -25,16 +25,16 @@ import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http"
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto"
 import type { Resource as OtelResource } from "@opentelemetry/resources"
-import { ConsoleMetricExporter, type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
+import { type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import {
   BatchSpanProcessor,
-  ConsoleSpanExporter,
   type ReadableSpan,
   type SpanExporter,
   type SpanProcessor
 } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer } from "effect"
 import type { Scope } from "effect"
+import { StderrMetricExporter, StderrSpanExporter } from "./consoleExporters.ts"
 import { processorSink, type ProcessorSinkOptions, type SpanSink } from "./exportTracer.ts"
 import { requestFrame } from "./otlpSpanEncoder.ts"
 import { flushOperations } from "./operationJournal.ts"
@@ -122,7 +122,7 @@ const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOption
     const config = { url: settings.traces.endpoint, timeoutMillis: traceExportTimeoutMillis(settings) }
     const protobuf = kind === "otlp" && settings.tracesProtocol === "http/protobuf"
     const exporter = kind === "console"
-      ? new ConsoleSpanExporter()
+      ? new StderrSpanExporter()
       : protobuf
       ? new OTLPProtoTraceExporter(config)
       : new OTLPTraceExporter(config)
@@ -180,7 +180,7 @@ const metricReaders = (settings: TelemetrySettings): Array<MetricReader> =>
     quietReader(new PeriodicExportingMetricReader({
       exporter: kind === "otlp"
         ? new OTLPMetricExporter({ url: settings.metrics.endpoint, timeoutMillis: settings.metrics.timeoutMillis })
-        : new ConsoleMetricExporter(),
+        : new StderrMetricExporter(),
       exportIntervalMillis: settings.metrics.exportIntervalMillis,
       exportTimeoutMillis: settings.metrics.exportTimeoutMillis
     }))
