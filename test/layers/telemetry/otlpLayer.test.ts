@@ -57,7 +57,8 @@ describe("Telemetry layerFromSettings", () => {
         yield* Effect.forEach(Array.from({ length: 10 }, (_, i) => i), (i) => Effect.void.pipe(Effect.withSpan(`span-${i}`)), {
           discard: true
         }).pipe(Effect.provide(layerFromSettings(settings)))
-        assert.deepStrictEqual(receiver.counts, [3, 3, 3, 1], protocol)
+        // Requests may overlap (the SDK's processor), so their order is not asserted.
+        assert.deepStrictEqual(receiver.counts.toSorted(), [1, 3, 3, 3], protocol)
       }
     }).pipe(Effect.scoped), 20_000)
 
