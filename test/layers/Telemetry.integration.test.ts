@@ -186,7 +186,7 @@ describe("Telemetry over OTLP/HTTP", () => {
       })
       assert.strictEqual(run.code, 0, run.stderr)
       const listed = JSON.parse(run.stdout) as Array<{ readonly key: string }>
-      assert.deepStrictEqual(listed.map((entry) => path.basename(entry.key)).sort(), ["a.txt", "sub"])
+      assert.deepStrictEqual(listed.map((entry) => path.basename(entry.key)).toSorted(), ["a.txt", "sub"])
       assert.include(run.stderr, "name: 'strata ls'")
       assert.include(run.stderr, "name: 'strata.storage.request.sum'")
     } finally {
