@@ -185,9 +185,11 @@ describe("strata sync", () => {
       const args = profiles
         ? ["--config", twoProfiles(dir), "sync", "msc://src/", "msc://dst/"]
         : ["sync", join(dir, "src"), target]
+      // Interrupted at the first file seen: server-side copies of the whole dataset can end within two polls of the
+      // target (5 ms apart, slower when the test workers are busy), so a later threshold let the sync finish first.
       const stopped = await interrupt(args, "SIGINT", () => {
         try {
-          return walk(target).length >= 50
+          return walk(target).length >= 1
         } catch {
           return false
         }
