@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Metric } from "effect"
-import { layerFromSettings } from "../../../src/layers/telemetry/otlpLayer.ts"
-import { disabledSettings, telemetrySettings } from "../../../src/layers/telemetry/settings.ts"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { layerFromSettings } from "../../../src/layers/telemetry/otlpLayer.ts"
+import { disabledSettings, telemetrySettings } from "../../../src/layers/telemetry/settings.ts"
 import { spansOfRequest } from "../../support/otlpTraces.ts"
 import { freePort } from "../../support/ports.ts"
 
