@@ -73,8 +73,15 @@ const ArtifactsLayer = ArtifactsLive.layer({ root: `${work}/artifacts`, types: [
 )
 const AppLayer = Layer.mergeAll(StorageLayer, ArtifactsLayer, ContractsLive.layer, DiskCache.layer({ directory: `${work}/cache` }))
 
+// Telemetry is off unless OTEL_* variables turn it on; ignored values and lost exports are said on stderr.
+const telemetry = Telemetry.telemetrySettings(process.env)
+for (const warning of telemetry.warnings) console.error(`pipeline: warning: ${warning}`)
+const TelemetryLayer = Telemetry.layer(telemetry.settings, {
+  onExportFailed: (failure) => console.error(`pipeline: warning: ${Telemetry.describeExportFailure(failure)}`)
+})
+
 program.pipe(
   Effect.provide(AppLayer),
-  Effect.provide(Telemetry.layerFromEnv(process.env)),
+  Effect.provide(TelemetryLayer),
   Effect.runPromise
 )

@@ -25,6 +25,18 @@ export {
 export {
   /**
    * @since 0.1.0
+   * @category formatting
+   */
+  describeExportFailure,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  type ExportFailure
+} from "./telemetry/exportFailures.ts"
+export {
+  /**
+   * @since 0.1.0
    * @category propagation
    */
   currentTraceparent,

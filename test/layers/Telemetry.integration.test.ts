@@ -112,6 +112,7 @@ describe("Telemetry over OTLP/HTTP", () => {
       assert.strictEqual(run.code, 0, run.stderr)
       assert.isTrue(receiver.paths.some((line) => line.startsWith("POST /v1/metrics")), receiver.paths.join("; "))
       assert.isTrue([...receiver.metricNames].some((name) => name.startsWith("strata.storage.")))
+      assert.notInclude(run.stderr, "could not export", "every export reached the receiver")
     } finally {
       await receiver.close()
     }
@@ -156,22 +157,30 @@ describe("Telemetry over OTLP/HTTP", () => {
         assert.strictEqual(current?.spanId, root.spanId, `${span.name} does not chain to the root span`)
       }
       assert.isTrue([...receiver.metricNames].some((name) => name.startsWith("strata.storage.")))
+      assert.notInclude(run.stderr, "could not export", "every export reached the receiver")
     } finally {
       await receiver.close()
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }, 30_000)
 
-  it("still copies, with exit code 0, when the collector is unreachable", async () => {
+  it("still copies, with exit code 0, when the collector is unreachable, and says what was not exported", async () => {
     const dir = tree()
     try {
       const port = await freePort()
       const run = await runStrata(["cp", "-r", "src", "dst"], dir, {
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-        OTEL_METRIC_EXPORT_INTERVAL: "100"
+        // The default interval: metrics go once, at the end, so the refusal is what is reported.
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`
       })
       assert.strictEqual(run.code, 0, run.stderr)
       assert.strictEqual(fs.readFileSync(path.join(dir, "dst", "a.txt"), "utf8"), "alpha")
+      const warnings = run.stderr.split("\n").filter((line) => line.startsWith("strata: warning: "))
+      // One line per signal; the root span and a storage span per file at least.
+      assert.strictEqual(warnings.length, 2, run.stderr)
+      const spans = warnings.find((line) => line.includes("/v1/traces"))
+      assert.match(spans ?? "", new RegExp(`^strata: warning: telemetry could not export (\\d+) spans to http://127\\.0\\.0\\.1:${port}/v1/traces: connect ECONNREFUSED`))
+      assert.isAtLeast(Number(/export (\d+) spans/.exec(spans ?? "")?.[1]), 3)
+      assert.match(warnings.find((line) => line.includes("/v1/metrics")) ?? "", /could not export metrics \(1 export failed\) to .*: connect ECONNREFUSED/)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -14,7 +14,9 @@
  * sampled spans ended minus spans handed to the exporter, reported through
  * `onDroppedSpans` when the layer closes), every export request has a short
  * time limit, and the final flush when the layer's scope closes is bounded
- * by `shutdownTimeoutMillis` even when the collector is unreachable.
+ * by `shutdownTimeoutMillis` even when the collector is unreachable. What
+ * failed exports lost is counted per signal and told through
+ * `onExportFailed` when the layer closes (`exportFailures.ts`).
  *
  * @since 0.1.0
  */
@@ -35,6 +37,7 @@ import {
 import { Effect, Layer } from "effect"
 import type { Scope } from "effect"
 import { StderrMetricExporter, StderrSpanExporter } from "./consoleExporters.ts"
+import { type ExportFailure, ExportFailures } from "./exportFailures.ts"
 import { processorSink, type ProcessorSinkOptions, type SpanSink } from "./exportTracer.ts"
 import { requestFrame } from "./otlpSpanEncoder.ts"
 import { flushOperations } from "./operationJournal.ts"
@@ -50,6 +53,8 @@ import { otlpHttpSender, SpanBatchExporter } from "./spanBatchExporter.ts"
 export interface TelemetryLayerOptions {
   /** Called once when the layer closes, if spans were dropped because the export queue was full. */
   readonly onDroppedSpans?: ((count: number) => void) | undefined
+  /** Called once per signal and exporter when the layer closes, if exports failed or went unanswered. */
+  readonly onExportFailed?: ((failure: ExportFailure) => void) | undefined
 }
 
 /** Sampled spans that ended, and spans the exporter was given. */
@@ -58,17 +63,19 @@ interface SpanCounts {
   exported: number
 }
 
-const countingExporter = (inner: SpanExporter, counts: SpanCounts): SpanExporter => ({
+const countingExporter = (inner: SpanExporter, counts: SpanCounts, failures: ExportFailures): SpanExporter => ({
   export: (spans, done) => {
     counts.exported += spans.length
-    inner.export(spans, done)
+    inner.export(spans, failures.track(spans.length, done))
   },
   shutdown: () => inner.shutdown(),
   ...(inner.forceFlush === undefined ? {} : { forceFlush: () => inner.forceFlush!() })
 })
 
 /**
- * Counts what goes in, so drops can be told after the final flush. And the
+ * Counts what goes in, so drops and failed exports can be told after the
+ * final flush (the trace export's last step: the export tracer's own
+ * exporter closes before the tracer provider shuts this down). And the
  * SDK rejects `forceFlush`/`shutdown` when the last export failed (e.g.
  * collector unreachable), which `@effect/opentelemetry` turns into a defect
  * of the layer's finalizer: telemetry must never fail the program, so
@@ -77,11 +84,13 @@ const countingExporter = (inner: SpanExporter, counts: SpanCounts): SpanExporter
 class GuardedSpanProcessor implements SpanProcessor {
   readonly inner: SpanProcessor
   readonly counts: SpanCounts
-  readonly onDropped: ((count: number) => void) | undefined
-  constructor(inner: SpanProcessor, counts: SpanCounts, onDropped: ((count: number) => void) | undefined) {
+  readonly failures: ExportFailures
+  readonly options: TelemetryLayerOptions
+  constructor(inner: SpanProcessor, counts: SpanCounts, failures: ExportFailures, options: TelemetryLayerOptions) {
     this.inner = inner
     this.counts = counts
-    this.onDropped = onDropped
+    this.failures = failures
+    this.options = options
   }
   onStart(...args: Parameters<SpanProcessor["onStart"]>): void {
     this.inner.onStart(...args)
@@ -97,15 +106,22 @@ class GuardedSpanProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     return this.inner.shutdown().catch(() => undefined).then(() => {
       const dropped = this.counts.ended - this.counts.exported
-      if (dropped > 0) this.onDropped?.(dropped)
+      if (dropped > 0) this.options.onDroppedSpans?.(dropped)
+      this.failures.report(this.options.onExportFailed)
     })
   }
 }
 
-const quietReader = <R extends MetricReader>(reader: R): R => {
+/** A reader whose flush and shutdown never reject, telling what failed exports lost once it has shut down. */
+const quietReader = <R extends MetricReader>(
+  reader: R,
+  failures: ExportFailures,
+  onExportFailed: TelemetryLayerOptions["onExportFailed"]
+): R => {
   const shutdown = reader.shutdown.bind(reader)
   const forceFlush = reader.forceFlush.bind(reader)
-  reader.shutdown = (options) => shutdown(options).catch(() => undefined)
+  reader.shutdown = (options) =>
+    shutdown(options).catch(() => undefined).then(() => failures.report(onExportFailed))
   reader.forceFlush = (options) => forceFlush(options).catch(() => undefined)
   return reader
 }
@@ -114,11 +130,14 @@ const quietReader = <R extends MetricReader>(reader: R): R => {
 interface TraceExport {
   readonly processor: SpanProcessor
   readonly protobuf: boolean
+  /** Shared by both paths, told once by the processor when it shuts down. */
+  readonly failures: ExportFailures
 }
 
 const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOptions): Array<TraceExport> =>
   settings.traces.exporters.map((kind) => {
     const counts: SpanCounts = { ended: 0, exported: 0 }
+    const failures = new ExportFailures("traces", kind === "console" ? "console" : settings.traces.endpoint)
     const config = { url: settings.traces.endpoint, timeoutMillis: traceExportTimeoutMillis(settings) }
     const protobuf = kind === "otlp" && settings.tracesProtocol === "http/protobuf"
     const exporter = kind === "console"
@@ -127,16 +146,17 @@ const traceExports = (settings: TelemetrySettings, options: TelemetryLayerOption
       ? new OTLPProtoTraceExporter(config)
       : new OTLPTraceExporter(config)
     const processor = new GuardedSpanProcessor(
-      new BatchSpanProcessor(countingExporter(exporter, counts), {
+      new BatchSpanProcessor(countingExporter(exporter, counts, failures), {
         maxQueueSize: settings.batching.maxQueueSize,
         maxExportBatchSize: settings.batching.maxExportBatchSize,
         scheduledDelayMillis: settings.batching.scheduledDelayMillis,
         exportTimeoutMillis: traceExportTimeoutMillis(settings)
       }),
       counts,
-      options.onDroppedSpans
+      failures,
+      options
     )
-    return { processor, protobuf }
+    return { processor, protobuf, failures }
   })
 
 /** One span export's time limit: the OTLP request limit, or the batch processor's when it is shorter. */
@@ -154,7 +174,7 @@ const exportSinks = (
   options: TelemetryLayerOptions
 ) =>
 (resource: OtelResource, scope: ProcessorSinkOptions["scope"]): Effect.Effect<Array<SpanSink>, never, Scope.Scope> =>
-  Effect.forEach(exports, ({ processor, protobuf }) => {
+  Effect.forEach(exports, ({ failures, processor, protobuf }) => {
     if (!protobuf) {
       return Effect.succeed(processorSink([processor], { resource, scope, linkCount: settings.spanLimits.linkCount }))
     }
@@ -165,26 +185,38 @@ const exportSinks = (
       scheduledDelayMillis: settings.batching.scheduledDelayMillis,
       linkCount: settings.spanLimits.linkCount,
       frame: requestFrame(resource.attributes, scope)
-    }, sender.send)
+    }, sender.send, (result, spans) => failures.noteResult(result, spans))
     const close = Effect.promise(() => exporter.forceFlush().then(() => sender.shutdown()).catch(() => undefined)).pipe(
       Effect.timeoutOption(settings.shutdownTimeoutMillis),
       Effect.andThen(Effect.sync(() => {
         if (exporter.dropped > 0) options.onDroppedSpans?.(exporter.dropped)
+        // Told with the processor's, when the tracer provider shuts it down after this.
+        const unsent = exporter.unsent
+        if (unsent > 0) failures.lost(unsent, `no answer within the ${settings.shutdownTimeoutMillis} ms shutdown time limit`)
       }))
     )
     return Effect.as(Effect.addFinalizer(() => close), exporter)
   })
 
-const metricReaders = (settings: TelemetrySettings): Array<MetricReader> =>
-  settings.metrics.exporters.map((kind) =>
-    quietReader(new PeriodicExportingMetricReader({
-      exporter: kind === "otlp"
-        ? new OTLPMetricExporter({ url: settings.metrics.endpoint, timeoutMillis: settings.metrics.timeoutMillis })
-        : new StderrMetricExporter(),
-      exportIntervalMillis: settings.metrics.exportIntervalMillis,
-      exportTimeoutMillis: settings.metrics.exportTimeoutMillis
-    }))
-  )
+const metricReaders = (settings: TelemetrySettings, options: TelemetryLayerOptions): Array<MetricReader> =>
+  settings.metrics.exporters.map((kind) => {
+    const exporter = kind === "otlp"
+      ? new OTLPMetricExporter({ url: settings.metrics.endpoint, timeoutMillis: settings.metrics.timeoutMillis })
+      : new StderrMetricExporter()
+    const failures = new ExportFailures("metrics", kind === "otlp" ? settings.metrics.endpoint : "console")
+    // Patched on the instance: the reader also calls the exporter's optional aggregation selectors.
+    const exportMetrics = exporter.export.bind(exporter)
+    exporter.export = (metrics, done) => exportMetrics(metrics, failures.track(1, done))
+    return quietReader(
+      new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: settings.metrics.exportIntervalMillis,
+        exportTimeoutMillis: settings.metrics.exportTimeoutMillis
+      }),
+      failures,
+      options.onExportFailed
+    )
+  })
 
 /**
  * The exporter layer for `settings`. Disabled telemetry is `Layer.empty`: no
@@ -203,7 +235,7 @@ export const layerFromSettings = (settings: TelemetrySettings, options: Telemetr
   })
   const exports = traceExports(settings, options)
   const processors = exports.map((entry) => entry.processor)
-  const readers = metricReaders(settings)
+  const readers = metricReaders(settings, options)
   const shutdownTimeout = settings.shutdownTimeoutMillis
   const [first, ...rest] = processors
   const tracing = first === undefined

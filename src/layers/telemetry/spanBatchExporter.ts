@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import type { SpanStatus } from "@opentelemetry/api"
+import type { ExportResult } from "@opentelemetry/core"
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http"
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer"
 import type { ExportSpan, SpanSink } from "./exportTracer.ts"
@@ -41,7 +42,7 @@ interface SpanBatch {
 }
 
 /** Sends one request; calls back once when it is done, delivered or not. */
-export type SendBatch = (batch: SpanBatch, done: () => void) => void
+export type SendBatch = (batch: SpanBatch, done: (result: ExportResult) => void) => void
 
 /**
  * The SDK's OTLP/HTTP transport carrying already-encoded protobuf requests.
@@ -60,7 +61,7 @@ export const otlpHttpSender = (url: string, timeoutMillis: number) => {
     undefined
   )
   return {
-    send: ((batch, done) => delegate.export(batch, () => done())) satisfies SendBatch,
+    send: ((batch, done) => delegate.export(batch, done)) satisfies SendBatch,
     shutdown: () => delegate.shutdown()
   }
 }
@@ -83,14 +84,27 @@ export class SpanBatchExporter implements SpanSink {
   private readonly options: SpanBatchExporterOptions
   private readonly send: SendBatch
 
-  constructor(options: SpanBatchExporterOptions, send: SendBatch) {
+  /** Called with each request's outcome and the spans it carried. */
+  private readonly onResult: ((result: ExportResult, spans: number) => void) | undefined
+
+  constructor(
+    options: SpanBatchExporterOptions,
+    send: SendBatch,
+    onResult?: (result: ExportResult, spans: number) => void
+  ) {
     this.options = options
     this.send = send
+    this.onResult = onResult
+  }
+
+  /** Spans encoded but not yet delivered: in the open batch, waiting, or in the request being sent. */
+  get unsent(): number {
+    return this.batchCount + this.waitingCount + (this.sending?.count ?? 0)
   }
 
   spanEnded(span: ExportSpan, endTime: bigint, status: SpanStatus): void {
     this.ended++
-    if (this.batchCount + this.waitingCount + (this.sending?.count ?? 0) >= this.options.maxQueueSize) {
+    if (this.unsent >= this.options.maxQueueSize) {
       this.dropped++
       return
     }
@@ -126,7 +140,8 @@ export class SpanBatchExporter implements SpanSink {
     }
     this.waitingCount -= batch.count
     this.sending = batch
-    this.send(batch, () => {
+    this.send(batch, (result) => {
+      this.onResult?.(result, batch.count)
       this.sending = undefined
       this.next()
     })

@@ -9,6 +9,7 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Exit, Layer } from "effect"
+import { describeExportFailure } from "../../layers/telemetry/exportFailures.ts"
 import { layerFromSettings } from "../../layers/telemetry/otlpLayer.ts"
 import { runCli } from "./app.ts"
 import { cliTelemetrySettings } from "./telemetry.ts"
@@ -25,7 +26,8 @@ export const start = (args: ReadonlyArray<string>): void => {
     for (const warning of telemetry.warnings) process.stderr.write(`strata: warning: ${warning}\n`)
     return layerFromSettings(telemetry.settings, {
       onDroppedSpans: (count) =>
-        process.stderr.write(`strata: warning: telemetry dropped ${count} spans (the export queue was full).\n`)
+        process.stderr.write(`strata: warning: telemetry dropped ${count} spans (the export queue was full).\n`),
+      onExportFailed: (failure) => process.stderr.write(`strata: warning: ${describeExportFailure(failure)}\n`)
     })
   }))
   runCli(args).pipe(

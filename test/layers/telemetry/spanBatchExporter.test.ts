@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core"
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer"
 import { resourceFromAttributes } from "@opentelemetry/resources"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
@@ -18,12 +19,15 @@ interface Sent {
   readonly count: number
 }
 
-/** A batch exporter whose sends are recorded; `answer` decides when each one completes. */
+const delivered: ExportResult = { code: ExportResultCode.SUCCESS }
+
+/** A batch exporter whose sends are recorded; `answer` decides when and how each one completes. */
 const recordingExporter = (
   options: Partial<{ maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number }> = {},
-  answer: (done: () => void) => void = (done) => done()
+  answer: (done: (result: ExportResult) => void) => void = (done) => done(delivered)
 ) => {
   const sent: Array<Sent> = []
+  const outcomes: Array<{ readonly code: ExportResultCode; readonly spans: number }> = []
   const exporter = new SpanBatchExporter({
     maxQueueSize: options.maxQueueSize ?? 2048,
     maxExportBatchSize: options.maxExportBatchSize ?? 512,
@@ -33,8 +37,8 @@ const recordingExporter = (
   }, (batch, done) => {
     sent.push(batch)
     answer(done)
-  })
-  return { exporter, sent }
+  }, (result, spans) => outcomes.push({ code: result.code, spans }))
+  return { exporter, sent, outcomes }
 }
 
 const tracerWith = (sinks: ReadonlyArray<ExportTracer.SpanSink>) =>
@@ -142,7 +146,7 @@ describe("SpanBatchExporter", () => {
   })
 
   it("drops and counts spans beyond the queue while the collector does not answer", async () => {
-    const pending: Array<() => void> = []
+    const pending: Array<(result: ExportResult) => void> = []
     const { exporter, sent } = recordingExporter({ maxQueueSize: 4, maxExportBatchSize: 2 }, (done) => pending.push(done))
     const tracer = tracerWith([exporter])
     for (let i = 0; i < 10; i++) Effect.runSync(Effect.withTracer(Effect.withSpan(Effect.void, `span ${i}`), tracer))
@@ -151,11 +155,33 @@ describe("SpanBatchExporter", () => {
     assert.strictEqual(exporter.dropped, 6)
     assert.strictEqual(exporter.ended, 10)
     const flushed = exporter.forceFlush()
-    pending.shift()!()
+    pending.shift()!(delivered)
     await new Promise((resolve) => setImmediate(resolve))
-    pending.shift()!()
+    pending.shift()!(delivered)
     await flushed
     assert.deepStrictEqual(sent.map((batch) => batch.count), [2, 2])
+  })
+
+  it("tells each request's outcome with its span count, and counts what is not delivered yet", async () => {
+    const pending: Array<(result: ExportResult) => void> = []
+    const { exporter, outcomes } = recordingExporter({ maxExportBatchSize: 2 }, (done) => pending.push(done))
+    const tracer = tracerWith([exporter])
+    for (let i = 0; i < 5; i++) Effect.runSync(Effect.withTracer(Effect.withSpan(Effect.void, `span ${i}`), tracer))
+    // Sending 2, waiting 2, open batch 1.
+    assert.strictEqual(exporter.unsent, 5)
+    pending.shift()!({ code: ExportResultCode.FAILED, error: new Error("connect ECONNREFUSED 127.0.0.1:9") })
+    assert.strictEqual(exporter.unsent, 3)
+    const flushed = exporter.forceFlush()
+    pending.shift()!(delivered)
+    await new Promise((resolve) => setImmediate(resolve))
+    pending.shift()!(delivered)
+    await flushed
+    assert.strictEqual(exporter.unsent, 0)
+    assert.deepStrictEqual(outcomes, [
+      { code: ExportResultCode.FAILED, spans: 2 },
+      { code: ExportResultCode.SUCCESS, spans: 2 },
+      { code: ExportResultCode.SUCCESS, spans: 1 }
+    ])
   })
 })
 
