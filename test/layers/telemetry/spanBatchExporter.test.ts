@@ -41,6 +41,20 @@ const recordingExporter = (
   return { exporter, sent, outcomes }
 }
 
+/** Flushes, answering the requests as they are sent (each is sent once the one before has answered). */
+const flushAnswering = async (
+  exporter: SpanBatchExporter,
+  pending: Array<(result: ExportResult) => void>,
+  answers: number
+) => {
+  const flushed = exporter.forceFlush()
+  for (let i = 0; i < answers; i++) {
+    await new Promise((resolve) => setImmediate(resolve))
+    pending.shift()!(delivered)
+  }
+  await flushed
+}
+
 const tracerWith = (sinks: ReadonlyArray<ExportTracer.SpanSink>) =>
   ExportTracer.make({ sinks, sample: () => true, limits: defaultSpanLimits })
 
@@ -154,11 +168,7 @@ describe("SpanBatchExporter", () => {
     assert.strictEqual(sent.length, 1)
     assert.strictEqual(exporter.dropped, 6)
     assert.strictEqual(exporter.ended, 10)
-    const flushed = exporter.forceFlush()
-    pending.shift()!(delivered)
-    await new Promise((resolve) => setImmediate(resolve))
-    pending.shift()!(delivered)
-    await flushed
+    await flushAnswering(exporter, pending, 2)
     assert.deepStrictEqual(sent.map((batch) => batch.count), [2, 2])
   })
 
@@ -171,11 +181,7 @@ describe("SpanBatchExporter", () => {
     assert.strictEqual(exporter.unsent, 5)
     pending.shift()!({ code: ExportResultCode.FAILED, error: new Error("connect ECONNREFUSED 127.0.0.1:9") })
     assert.strictEqual(exporter.unsent, 3)
-    const flushed = exporter.forceFlush()
-    pending.shift()!(delivered)
-    await new Promise((resolve) => setImmediate(resolve))
-    pending.shift()!(delivered)
-    await flushed
+    await flushAnswering(exporter, pending, 2)
     assert.strictEqual(exporter.unsent, 0)
     assert.deepStrictEqual(outcomes, [
       { code: ExportResultCode.FAILED, spans: 2 },
