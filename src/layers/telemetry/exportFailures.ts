@@ -16,12 +16,25 @@ import { type ExportResult, ExportResultCode } from "@opentelemetry/core"
  */
 export interface ExportFailure {
   readonly signal: "traces" | "metrics"
-  /** The OTLP URL, or `console`. */
+  /** The OTLP URL without credentials or query, or `console`. */
   readonly destination: string
   /** Spans not delivered (traces), or exports that failed (metrics: each carries every series). */
   readonly count: number
   /** The first failure, as a short sentence (e.g. `connect ECONNREFUSED 127.0.0.1:4318`, `HTTP 500 ...`). */
   readonly reason: string
+}
+
+/**
+ * The destination as it may be printed: no user name, password or query
+ * (some collectors take an API key there), which a warning must not show.
+ */
+const printable = (destination: string): string => {
+  try {
+    const url = new URL(destination)
+    return `${url.origin}${url.pathname}`
+  } catch {
+    return destination
+  }
 }
 
 /** The transport's errors carry the HTTP status and the response body (`OTLPExporterError`). */
@@ -49,7 +62,7 @@ export class ExportFailures {
 
   constructor(signal: ExportFailure["signal"], destination: string) {
     this.signal = signal
-    this.destination = destination
+    this.destination = printable(destination)
   }
 
   /** Counts `items` as lost if `result` is a failure. */

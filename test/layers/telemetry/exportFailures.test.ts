@@ -54,6 +54,12 @@ describe("ExportFailures", () => {
     assert.deepStrictEqual(told(failures), [])
   })
 
+  it("never shows credentials or a query of the destination", () => {
+    const failures = new ExportFailures("traces", "https://user:secret@collector.example:4318/v1/traces?api-key=k3y")
+    failures.noteResult(failed(new Error("socket hang up")), 1)
+    assert.strictEqual(told(failures)[0]?.destination, "https://collector.example:4318/v1/traces")
+  })
+
   it("tells nothing when nothing was lost", () => {
     assert.deepStrictEqual(told(new ExportFailures("metrics", "console")), [])
   })
