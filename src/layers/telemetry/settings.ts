@@ -143,7 +143,8 @@ export const telemetrySettings = (
   const url = (name: string, value: string | undefined): string | undefined => {
     if (value === undefined) return undefined
     if (validUrl(value)) return value
-    warn(`ignoring ${name}=${JSON.stringify(value)}: not an http(s) URL`)
+    // A user name and password before "@" are not repeated in the warning.
+    warn(`ignoring ${name}=${JSON.stringify(value.replace(/\/\/[^/@]*@/, "//***@"))}: not an http(s) URL`)
     return undefined
   }
   const envUrl = (name: string) => url(name, nonEmpty(env[name]))

@@ -175,6 +175,11 @@ describe("telemetrySettings", () => {
     for (const warning of warnings) assert.notInclude(warning, "\n")
   })
 
+  it("does not repeat a user name and password of an invalid endpoint", () => {
+    const { warnings } = telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "htp://ingest:s3cret@collector:4318" })
+    assert.deepStrictEqual(warnings, ["ignoring OTEL_EXPORTER_OTLP_ENDPOINT=\"htp://***@collector:4318\": not an http(s) URL"])
+  })
+
   it("reads the config file's opentelemetry.metrics section, env winning", () => {
     const section = {
       metrics: {
